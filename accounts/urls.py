@@ -1,0 +1,12 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("audit/sign-ins/", views.AuthEventLogView.as_view(), name="authevent_list"),
+]

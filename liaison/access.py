@@ -1,0 +1,186 @@
+"""Who may see and do what: the one place where Liaison decides access.
+
+Two kinds of answers live here:
+- scopes: `scope(user, Model)` narrows a model's queryset to the rows a user may see. Every list, detail,
+  form choice, export and dashboard takes its rows from it; an object outside it answers 404.
+- permissions: `can(user, "app.action", obj=None)` says whether the user may take an action (on an object
+  already inside their scope); a refusal answers 403.
+
+Roles (see DESIGN.md): leaders and the programme office see everything; a team sees the enterprises of
+the stations it answers for and those it is assigned to; a community officer sees the enterprises assigned
+to them and those of their own station; the auditor sees only the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import StationLiaison, Unit, User
+
+LEADER = User.Role.LEADER
+COORDINATOR = User.Role.COORDINATOR
+TEAM = User.Role.TEAM
+OFFICER = User.Role.OFFICER
+AUDITOR = User.Role.AUDITOR
+PROGRAMME_ROLES = (LEADER, COORDINATOR, TEAM, OFFICER)
+
+
+def role_of(user) -> str:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ""
+    return user.role or ""
+
+
+def sees_everything(user) -> bool:
+    return role_of(user) in (LEADER, COORDINATOR)
+
+
+def is_programme_user(user) -> bool:
+    """Anyone who works the programme (everyone but the auditor and unassigned accounts)."""
+    return role_of(user) in PROGRAMME_ROLES
+
+
+def is_office(user) -> bool:
+    return role_of(user) == COORDINATOR
+
+
+def is_leader(user) -> bool:
+    return role_of(user) == LEADER
+
+
+def is_auditor(user) -> bool:
+    return role_of(user) == AUDITOR
+
+
+def is_legal(user) -> bool:
+    return role_of(user) == TEAM and user.unit_id is not None and user.unit.is_legal_team
+
+
+# ---------------------------------------------------------------- scopes
+
+
+def station_ids(user) -> QuerySet:
+    """Stations whose enterprises the user sees in full."""
+    r = role_of(user)
+    if r in (LEADER, COORDINATOR):
+        return Unit.objects.filter(kind=Unit.Kind.STATION).values("pk")
+    if r == TEAM:
+        return StationLiaison.objects.filter(team_id=user.unit_id).values("station_id")
+    if r == OFFICER:
+        return Unit.objects.filter(pk=user.unit_id).values("pk")
+    return Unit.objects.none().values("pk")
+
+
+def enterprises(user) -> QuerySet:
+    from enterprises.models import Assignment, Enterprise
+
+    r = role_of(user)
+    qs = Enterprise.objects.all()
+    if r in (LEADER, COORDINATOR):
+        return qs
+    if r == TEAM:
+        assigned = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True).filter(
+            Q(team_id=user.unit_id) | Q(officer_id=user.pk)
+        )
+        return qs.filter(Q(station_id__in=station_ids(user)) | Exists(assigned))
+    if r == OFFICER:
+        assigned = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True, officer_id=user.pk)
+        return qs.filter(Q(station_id=user.unit_id) | Exists(assigned))
+    return qs.none()
+
+
+def assignments(user) -> QuerySet:
+    from enterprises.models import Assignment
+
+    return Assignment.objects.filter(enterprise__in=enterprises(user).values("pk"))
+
+
+def units(user) -> QuerySet:
+    """Units a programme user may pick (as responsible unit and the like): all active ones."""
+    if not is_programme_user(user):
+        return Unit.objects.none()
+    return Unit.objects.filter(is_active=True)
+
+
+def colleagues(user) -> QuerySet:
+    """Users a programme user may name (officers present, owners): active programme users."""
+    if not is_programme_user(user):
+        return User.objects.none()
+    return User.objects.filter(is_active=True, role__in=PROGRAMME_ROLES).select_related("unit")
+
+
+def visits(user) -> QuerySet:
+    from visits.models import Visit
+
+    return Visit.objects.filter(enterprise__in=enterprises(user).values("pk"))
+
+
+def issues(user) -> QuerySet:
+    from visits.models import Issue
+
+    r = role_of(user)
+    if r in (LEADER, COORDINATOR):
+        return Issue.objects.all()
+    if r in (TEAM, OFFICER):
+        return Issue.objects.filter(
+            Q(enterprise__in=enterprises(user).values("pk")) | Q(responsible_unit_id=user.unit_id) | Q(owner_id=user.pk)
+        )
+    return Issue.objects.none()
+
+
+SCOPES: dict[str, Callable] = {
+    "enterprises.enterprise": enterprises,
+    "enterprises.assignment": assignments,
+    "accounts.unit": units,
+    "accounts.user": colleagues,
+    "visits.visit": visits,
+    "visits.issue": issues,
+}
+
+
+def scope(user, model) -> QuerySet:
+    """The rows of `model` that `user` may see."""
+    try:
+        return SCOPES[model._meta.label_lower](user)
+    except KeyError:
+        raise LookupError(f"No access scope is defined for {model._meta.label}.") from None
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def _enterprise_edit(user, obj=None) -> bool:
+    return sees_everything(user)
+
+
+def _enterprise_edit_contact(user, obj=None) -> bool:
+    """Officers may correct the contact details of the enterprises they answer for."""
+    if sees_everything(user):
+        return True
+    if role_of(user) != OFFICER or obj is None:
+        return role_of(user) == OFFICER and obj is None
+    return obj.assignments.filter(ended_on__isnull=True, officer_id=user.pk).exists() or obj.station_id == user.unit_id
+
+
+PERMISSIONS: dict[str, Callable] = {
+    "liaison.use": lambda user, obj=None: is_programme_user(user),
+    "enterprises.view": lambda user, obj=None: is_programme_user(user),
+    "enterprises.add": lambda user, obj=None: sees_everything(user),
+    "enterprises.edit": _enterprise_edit,
+    "enterprises.edit_contact": _enterprise_edit_contact,
+    "enterprises.override_credit_code": lambda user, obj=None: is_office(user),
+    "enterprises.export": lambda user, obj=None: is_programme_user(user),
+    "enterprises.manage_assignments": lambda user, obj=None: is_office(user),
+    "accounts.view_audit": lambda user, obj=None: is_auditor(user),
+    "reports.coverage": lambda user, obj=None: sees_everything(user),
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    try:
+        rule = PERMISSIONS[action]
+    except KeyError:
+        raise LookupError(f"No permission rule named {action!r}.") from None
+    return bool(rule(user, obj))

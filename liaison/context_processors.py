@@ -1,0 +1,12 @@
+from liaison import access
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_role": access.role_of(user),
+        "nav_programme": access.is_programme_user(user),
+        "nav_auditor": access.is_auditor(user),
+    }

@@ -1,0 +1,38 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after 30 idle minutes or 12 hours after login, whichever comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault("login_at", now)
+            last = request.session.get("seen_at", now)
+            if now - last > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+            else:
+                # Only write the session once a minute so that every request does not cost a write.
+                if now - last >= 60 or "seen_at" not in request.session:
+                    request.session["seen_at"] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages shown to a signed-in user carry personal data: no browser or proxy may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from liaison import home
+
+handler400 = "liaison.errors.bad_request"
+handler403 = "liaison.errors.permission_denied"
+handler404 = "liaison.errors.page_not_found"
+handler500 = "liaison.errors.server_error"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("", include("visits.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,88 @@
+"""Working days on the Chinese official calendar.
+
+Order of authority for a date: the office's own CalendarDay table, then the chinesecalendar package (which
+knows only the years the State Council has announced), then plain Monday–Friday. A deadline in a year that
+nobody has announced yet never fails; `uncovered_years` lets the UI warn the office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+
+
+@lru_cache(maxsize=4096)
+def _package_is_workday(day: dt.date) -> bool | None:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    from liaison.models import CalendarDay
+
+    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+
+
+def _is_workday(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
+    if day in overrides:
+        return overrides[day]
+    known = _package_is_workday(day)
+    if known is not None:
+        return known
+    return day.weekday() < 5
+
+
+def is_workday(day: dt.date) -> bool:
+    return _is_workday(day, _overrides(day, day))
+
+
+def add_workdays(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start` (start itself does not count)."""
+    if days <= 0:
+        return start
+    # A generous window: even the Spring Festival week does not need more than 3× the span.
+    window_end = start + dt.timedelta(days=days * 3 + 21)
+    overrides = _overrides(start, window_end)
+    day, left = start, days
+    while left:
+        day += dt.timedelta(days=1)
+        if day > window_end:
+            overrides.update(_overrides(day, day + dt.timedelta(days=60)))
+            window_end = day + dt.timedelta(days=60)
+        if _is_workday(day, overrides):
+            left -= 1
+    return day
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
+    if end == start:
+        return 0
+    sign = 1
+    if end < start:
+        start, end, sign = end, start, -1
+    overrides = _overrides(start, end)
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if _is_workday(day, overrides):
+            count += 1
+    return sign * count
+
+
+def uncovered_years(*years: int) -> list[int]:
+    """Years that neither the package nor the office's table covers: Monday–Friday is assumed there."""
+    from liaison.models import CalendarDay
+
+    out = []
+    for year in sorted(set(years)):
+        if _package_is_workday(dt.date(year, 6, 1)) is not None:
+            continue
+        if not CalendarDay.objects.filter(date__year=year).exists():
+            out.append(year)
+    return out
