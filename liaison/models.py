@@ -51,3 +51,6 @@ class SubmitToken(models.Model):
     class Meta:
         verbose_name = _("submit token")
         verbose_name_plural = _("submit tokens")
+
+    def __str__(self):
+        return self.token

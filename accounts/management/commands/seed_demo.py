@@ -158,7 +158,7 @@ class Command(BaseCommand):
                     enterprise=enterprise, kind=Assignment.Kind.TEAM, team=units[team], started_on=start,
                     created_by=users["office"],
                 )
-        self.stdout.write(self.style.SUCCESS("Demo district ready. Demo accounts (password %s):" % PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo district ready. Demo accounts (password {PASSWORD}):"))
         for username, name, _badge, unit, role, _phone, staff in ACCOUNTS:
             label = "system admin" if staff else role
             self.stdout.write(f"  {username:<10} {name}  {unit}  {label}")
