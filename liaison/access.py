@@ -130,7 +130,15 @@ def issues(user) -> QuerySet:
     return Issue.objects.none()
 
 
-SCOPES: dict[str, Callable] = {
+def scope(user, model) -> QuerySet:
+    """The rows of `model` that `user` may see."""
+    try:
+        return SCOPES[model._meta.label_lower](user)
+    except KeyError:
+        raise LookupError(f"No access scope is defined for {model._meta.label}.") from None
+
+
+CORE_SCOPES: dict[str, Callable] = {
     "enterprises.enterprise": enterprises,
     "enterprises.assignment": assignments,
     "accounts.unit": units,
@@ -138,14 +146,6 @@ SCOPES: dict[str, Callable] = {
     "visits.visit": visits,
     "visits.issue": issues,
 }
-
-
-def scope(user, model) -> QuerySet:
-    """The rows of `model` that `user` may see."""
-    try:
-        return SCOPES[model._meta.label_lower](user)
-    except KeyError:
-        raise LookupError(f"No access scope is defined for {model._meta.label}.") from None
 
 
 # ---------------------------------------------------------------- permissions
@@ -164,7 +164,7 @@ def _enterprise_edit_contact(user, obj=None) -> bool:
     return obj.assignments.filter(ended_on__isnull=True, officer_id=user.pk).exists() or obj.station_id == user.unit_id
 
 
-PERMISSIONS: dict[str, Callable] = {
+CORE_PERMISSIONS: dict[str, Callable] = {
     "liaison.use": lambda user, obj=None: is_programme_user(user),
     "enterprises.view": lambda user, obj=None: is_programme_user(user),
     "enterprises.add": lambda user, obj=None: sees_everything(user),
@@ -174,7 +174,56 @@ PERMISSIONS: dict[str, Callable] = {
     "enterprises.export": lambda user, obj=None: is_programme_user(user),
     "enterprises.manage_assignments": lambda user, obj=None: is_office(user),
     "accounts.view_audit": lambda user, obj=None: is_auditor(user),
-    "reports.coverage": lambda user, obj=None: sees_everything(user),
+}
+
+
+# ================================================================ visits and the ledger (visits app)
+
+VISITS_SCOPES: dict[str, Callable] = {}
+VISITS_PERMISSIONS: dict[str, Callable] = {}
+
+
+# ================================================================ plans, tasks and attachments (enterprises app)
+
+PLANS_SCOPES: dict[str, Callable] = {}
+PLANS_PERMISSIONS: dict[str, Callable] = {}
+
+
+# ================================================================ referrals, meetings, notices (supervision app)
+
+SUPERVISION_SCOPES: dict[str, Callable] = {}
+SUPERVISION_PERMISSIONS: dict[str, Callable] = {}
+
+
+# ================================================================ cases, measures, activities (casework app)
+
+CASEWORK_SCOPES: dict[str, Callable] = {}
+CASEWORK_PERMISSIONS: dict[str, Callable] = {}
+
+
+# ================================================================ dashboards and briefings (reports app)
+
+REPORTS_SCOPES: dict[str, Callable] = {}
+REPORTS_PERMISSIONS: dict[str, Callable] = {}
+
+
+# ================================================================ the combined tables
+
+SCOPES: dict[str, Callable] = {
+    **CORE_SCOPES,
+    **VISITS_SCOPES,
+    **PLANS_SCOPES,
+    **SUPERVISION_SCOPES,
+    **CASEWORK_SCOPES,
+    **REPORTS_SCOPES,
+}
+PERMISSIONS: dict[str, Callable] = {
+    **CORE_PERMISSIONS,
+    **VISITS_PERMISSIONS,
+    **PLANS_PERMISSIONS,
+    **SUPERVISION_PERMISSIONS,
+    **CASEWORK_PERMISSIONS,
+    **REPORTS_PERMISSIONS,
 }
 
 

@@ -1,4 +1,5 @@
 from liaison import access
+from liaison.models import Notification
 
 
 def navigation(request):
@@ -9,4 +10,7 @@ def navigation(request):
         "nav_role": access.role_of(user),
         "nav_programme": access.is_programme_user(user),
         "nav_auditor": access.is_auditor(user),
+        "nav_unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        if access.is_programme_user(user)
+        else 0,
     }

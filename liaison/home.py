@@ -1,4 +1,11 @@
-"""The role home: what each kind of user needs first when they open Liaison."""
+"""The role home: what each kind of user needs first when they open Liaison.
+
+The core shows the officer's enterprises (never-visited and overdue first) or, for everyone else, coverage.
+Each app adds its own panels through `<app>/panels.py: home_panels(request) -> list[Panel]`.
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect, render
@@ -7,6 +14,26 @@ from django.views.decorators.http import require_safe
 
 from enterprises.models import Assignment, Enterprise
 from liaison import access
+
+PANEL_APPS = ("visits", "enterprises", "supervision", "casework", "reports")
+
+
+@dataclass
+class Panel:
+    template: str
+    order: int = 50
+    context: dict = field(default_factory=dict)
+
+
+def app_panels(request) -> list[Panel]:
+    panels = []
+    for app in PANEL_APPS:
+        try:
+            module = import_module(f"{app}.panels")
+        except ModuleNotFoundError:
+            continue
+        panels.extend(module.home_panels(request))
+    return sorted(panels, key=lambda p: p.order)
 
 
 @require_safe
@@ -18,33 +45,37 @@ def home(request):
         if user.is_staff:
             return redirect("admin:index")
         return render(request, "home_no_role.html", status=403)
-    context = {"today": timezone.localdate()}
+    today = timezone.localdate()
+    context = {"today": today}
     scoped = access.enterprises(user).filter(status=Enterprise.Status.ACTIVE)
     if access.role_of(user) == access.OFFICER:
         mine = scoped.filter(
             Exists(Assignment.objects.filter(enterprise=OuterRef("pk"), officer=user, ended_on__isnull=True))
         ).select_related("station")
-        # Never-visited first, then the longest since the last visit.
-        context["my_enterprises"] = sorted(mine, key=lambda e: (e.last_visit_at is not None, e.next_visit_due or context["today"]))
+        # Never-visited first, then the longest overdue.
+        context["my_enterprises"] = sorted(mine, key=lambda e: (e.last_visit_at is not None, e.next_visit_due or today))
     else:
         current_officer = Assignment.objects.filter(
             enterprise=OuterRef("pk"), kind=Assignment.Kind.OFFICER, ended_on__isnull=True
         )
         since = timezone.now() - timezone.timedelta(days=30)
+        hazardous = Q(has_explosives=True) | Q(has_hazardous_chemicals=True) | Q(has_fuel=True) | Q(has_fireworks=True)
         context["coverage"] = scoped.aggregate(
             total=Count("pk"),
             assigned=Count("pk", filter=Q(Exists(current_officer))),
             key=Count("pk", filter=Q(is_key=True)),
-            hazardous=Count(
-                "pk",
-                filter=Q(has_explosives=True) | Q(has_hazardous_chemicals=True) | Q(has_fuel=True) | Q(has_fireworks=True),
-            ),
+            hazardous=Count("pk", filter=hazardous),
             visited_30=Count("pk", filter=Q(last_visit_at__gte=since)),
         )
         context["coverage"]["unassigned"] = context["coverage"]["total"] - context["coverage"]["assigned"]
         context["by_station"] = (
             scoped.values("station__pk", "station__name")
-            .annotate(total=Count("pk"), assigned=Count("pk", filter=Q(Exists(current_officer))), visited_30=Count("pk", filter=Q(last_visit_at__gte=since)))
+            .annotate(
+                total=Count("pk"),
+                assigned=Count("pk", filter=Q(Exists(current_officer))),
+                visited_30=Count("pk", filter=Q(last_visit_at__gte=since)),
+            )
             .order_by("station__name")
         )
+    context["panels"] = app_panels(request)
     return render(request, "home.html", context)

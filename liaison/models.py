@@ -54,3 +54,36 @@ class SubmitToken(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class Notification(models.Model):
+    """An in-app reminder (the bell). `key` makes each reminder once per day and recipient."""
+
+    class Kind(models.TextChoices):
+        VISIT_DUE = "VISIT_DUE", _("Visit due")
+        ISSUE_LIGHT = "ISSUE_LIGHT", _("Ledger deadline")
+        SUPERVISION = "SUPERVISION", _("Supervision note missing")
+        EXTENSION = "EXTENSION", _("Extension awaiting approval")
+        TASK = "TASK", _("Plan task overdue")
+        REFERRAL = "REFERRAL", _("Referral reply overdue")
+        CHANNEL = "CHANNEL", _("Green channel")
+        OTHER = "OTHER", _("Other")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("key"), max_length=150)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed = models.BooleanField(_("emailed"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.text

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "accounts",
     "enterprises",
     "visits",
+    "supervision",
+    "casework",
+    "reports",
 ]
 
 MIDDLEWARE = [

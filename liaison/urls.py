@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from liaison import home
+from liaison import home, notifications
 
 handler400 = "liaison.errors.bad_request"
 handler403 = "liaison.errors.permission_denied"
@@ -13,6 +13,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("", include("visits.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("casework/", include("casework.urls")),
+    path("reports/", include("reports.urls")),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notification_read, name="notification_read"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit
 from enterprises.models import Enterprise
 from liaison.models import TrackedModel
+from liaison.uploads import upload_path
 
 
 class Visit(TrackedModel):
@@ -157,3 +158,40 @@ class IssueUpdate(models.Model):
 
     def __str__(self):
         return f"{self.issue.number} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VisitPhoto(TrackedModel):
+    """Work image material (工作影像资料) from a visit: re-encoded without EXIF, with a thumbnail."""
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=upload_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=upload_path)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+    def __str__(self):
+        return self.caption or f"{self.visit} #{self.pk}"
+
+
+class IssuePhoto(TrackedModel):
+    """Evidence of rectification (or of the problem) attached to a ledger item."""
+
+    issue = models.ForeignKey(Issue, verbose_name=_("ledger item"), on_delete=models.CASCADE, related_name="photos")
+    update = models.ForeignKey(
+        IssueUpdate, verbose_name=_("ledger update"), on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to=upload_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=upload_path)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("ledger photo")
+        verbose_name_plural = _("ledger photos")
+
+    def __str__(self):
+        return self.caption or f"{self.issue} #{self.pk}"

@@ -14,6 +14,7 @@ from enterprises.models import Assignment, Enterprise
 from liaison.creditcode import check_character
 
 PASSWORD = "Demo#2026"
+DEMO_APPS = ("visits", "enterprises", "supervision", "casework", "reports")
 BUREAU = "山城区公安分局"
 OFFICE = "护航经济发展专班办公室"
 TEAMS = [
