@@ -142,6 +142,14 @@ class OneTimeSubmitMixin:
         context["submit_token"] = uuid.uuid4().hex
         return context
 
+    def post(self, request, *args, **kwargs):
+        # A repeat of a form that already went through leads to its result, before any validation runs
+        # (a re-validated repeat would only report "already exists").
+        token = request.POST.get(TOKEN_FIELD, "")[:64]
+        if token and SubmitToken.objects.filter(token=token, user=request.user).exclude(result_url="").exists():
+            return self.already_submitted()
+        return super().post(request, *args, **kwargs)
+
     def claim_token(self):
         token = self.request.POST.get(TOKEN_FIELD, "")[:64]
         if not token:
