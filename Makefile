@@ -28,7 +28,7 @@ browser-deps:
 
 test: $(STAMP) browser-deps
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
