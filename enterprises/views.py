@@ -148,7 +148,6 @@ class AssignmentCreateView(OneTimeSubmitMixin, ScopedMixin, FormView):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
-                    transaction.set_rollback(True)
                     return self.already_submitted()
                 services.assignment_assign(
                     enterprise=self.enterprise,
