@@ -177,8 +177,10 @@ class AssignmentCreateView(OneTimeSubmitMixin, ScopedMixin, FormView):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
+                    # Look the first submit up before rolling back: no query runs after set_rollback.
+                    response = self.already_submitted()
                     transaction.set_rollback(True)
-                    return self.already_submitted()
+                    return response
                 services.assignment_assign(
                     enterprise=self.enterprise,
                     kind=form.cleaned_data["kind"],
@@ -298,7 +300,9 @@ class PlanListView(ObjectListView):
     export_filename = _("plans")
 
     def get_queryset(self):
-        return with_task_counts(super().get_queryset().select_related("enterprise__station"))
+        return with_task_counts(super().get_queryset().select_related("enterprise__station")).order_by(
+            "enterprise__name", "-created_at"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -575,8 +579,10 @@ class AttachmentCreateView(OneTimeSubmitMixin, ScopedMixin, FormView):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
+                    # Look the first submit up before rolling back: no query runs after set_rollback.
+                    response = self.already_submitted()
                     transaction.set_rollback(True)
-                    return self.already_submitted()
+                    return response
                 attachment = services.attachment_add(
                     enterprise=self.enterprise, actor=self.request.user, upload=data["file"], kind=data["kind"],
                     title=data["title"], document_date=data.get("document_date"), visit=data.get("visit"),

@@ -184,8 +184,10 @@ class ObjectFormView(OneTimeSubmitMixin, ScopedMixin):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
+                    # Look the first submit up before rolling back: no query runs after set_rollback.
+                    response = self.already_submitted()
                     transaction.set_rollback(True)
-                    return self.already_submitted()
+                    return response
                 self.object = self.save(form)
                 if not self.scoped_queryset().filter(pk=self.object.pk).exists():
                     # The write would move the record out of the writer's own reach: refuse it whole.
