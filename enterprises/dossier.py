@@ -375,7 +375,10 @@ def audit_entries(enterprise: Enterprise, window):
             url = reverse("enterprises:enterprise_detail", args=[enterprise.pk])
         yield TimelineEntry(
             at=entry.timestamp, kind="edit", kind_label=_("Edit"), icon="bi-pencil",
-            title=f"{model._meta.verbose_name.capitalize()} {labels.get(entry.action, '')}: {entry.object_repr}"[:200],
+            title=(_("%(kind)s %(action)s: %(record)s") % {
+                "kind": str(model._meta.verbose_name).capitalize(), "action": labels.get(entry.action, ""),
+                "record": entry.object_repr,
+            })[:200],
             text="; ".join(changes) if entry.action == update else "", actor=_name(entry.actor), url=url,
             key=f"log:{entry.pk}",
         )

@@ -36,6 +36,9 @@ def enterprise_close(*, enterprise: Enterprise, actor: User) -> Enterprise:
     today = timezone.localdate()
     for assignment in enterprise.assignments.filter(ended_on__isnull=True):
         assignment_end(assignment=assignment, actor=actor, reason=_("Enterprise closed"), on=today)
+    # Its plans end with it: no reminder of a task of an enterprise that is gone.
+    for plan in enterprise.plans.exclude(status=Plan.Status.CLOSED):
+        plan_close(plan=plan, actor=actor, reason=_("Enterprise closed"))
     return enterprise
 
 

@@ -63,7 +63,7 @@ def build(tasks, today: dt.date | None = None) -> Timetable | None:
         width = round(100 * ((task.deadline - task.starts_on).days + 1) / days, 2)
         bars.append(Bar(task=task, left=left(task.starts_on), width=max(width, 0.8), state=state))
     months = list(_month_starts(start, end))
-    step = 1 if len(months) <= 8 else (len(months) + 7) // 8
+    step = 1 if len(months) <= 12 else (len(months) + 11) // 12
     ticks = [Tick(date=m, left=max(left(m), 0), label=f"{m:%Y-%m}") for m in months[::step]]
     today_left = left(today) if start <= today <= end else None
     return Timetable(start=start, end=end, bars=bars, ticks=ticks, today_left=today_left)

@@ -160,3 +160,12 @@ def test_a_revision_copies_the_plan_and_its_open_tasks_into_a_new_draft(world):
     )
     # The approved plan stays in force until the revision is approved.
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED
+
+
+def test_closing_the_enterprise_closes_its_plans(world):
+    approved = draft_with_task(world.enterprise_a, world.officer)
+    services.plan_approve(plan=approved, actor=world.leader)
+    draft = PlanFactory(enterprise=world.enterprise_a)
+    services.enterprise_close(enterprise=world.enterprise_a, actor=world.coordinator)
+    assert set(Plan.objects.filter(enterprise=world.enterprise_a).values_list("status", flat=True)) == {Plan.Status.CLOSED}
+    assert Plan.objects.get(pk=draft.pk).closed_by == world.coordinator
