@@ -184,8 +184,9 @@ class ObjectFormView(OneTimeSubmitMixin, ScopedMixin):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
+                    response = self.already_submitted()  # read the first submit's result before rolling back
                     transaction.set_rollback(True)
-                    return self.already_submitted()
+                    return response
                 self.object = self.save(form)
                 if not self.scoped_queryset().filter(pk=self.object.pk).exists():
                     # The write would move the record out of the writer's own reach: refuse it whole.

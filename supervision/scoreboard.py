@@ -129,7 +129,7 @@ class Row:
 
     @property
     def visits_per_enterprise(self):
-        return ratio(self.visits, self.enterprises, scale=1) if self.enterprises else None
+        return round(self.visits / self.enterprises, 2) if self.enterprises else None
 
     @property
     def on_time(self):

@@ -29,6 +29,8 @@ class ReferralTable(tables.Table):
         order_by = ("-number",)
 
     def render_reply_deadline(self, record, value):
+        if value is None:
+            return "—"
         if record.is_overdue:
             return format_html('<span class="text-danger fw-semibold">{}</span>', value.isoformat())
         return value.isoformat()

@@ -18,7 +18,9 @@ from openpyxl.styles import Font
 
 from accounts.models import Unit
 from liaison import access
+from liaison.models import SubmitToken
 from liaison.views import (
+    TOKEN_FIELD,
     ObjectCreateView,
     ObjectDetailView,
     ObjectEditView,
@@ -54,6 +56,10 @@ class FormTransitionView(OneTimeSubmitMixin, TransitionView):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
+        token = request.POST.get(TOKEN_FIELD, "")[:64]
+        if token and SubmitToken.objects.filter(token=token, user=request.user).exists():
+            # The same form again (a double click): the first submit already took the step.
+            return self.already_submitted()
         if self.states and obj.status not in self.states:
             messages.error(request, self.state_message)
             return HttpResponseRedirect(obj.get_absolute_url())
@@ -63,8 +69,9 @@ class FormTransitionView(OneTimeSubmitMixin, TransitionView):
                 with transaction.atomic():
                     token = self.claim_token()
                     if token is False:
+                        response = self.already_submitted()  # read the first submit's result before rolling back
                         transaction.set_rollback(True)
-                        return self.already_submitted()
+                        return response
                     self.perform(obj, form.cleaned_data if form else None)
                     if token:
                         token.result_url = obj.get_absolute_url()
@@ -603,7 +610,7 @@ class ScoreboardView(ScopedMixin, TemplateView):
         for column in scoreboard.COLUMNS:
             header.append(str(column.label))
         header += [
-            _gettext("Visited"), _gettext("Visits"), _gettext("Closed"), _gettext("Closed on time"), _gettext("Reached"),
+            _gettext("Visited"), _gettext("Visits"), _gettext("Closed"), _gettext("Closed by the deadline"), _gettext("Reached"),
             _gettext("Satisfied"), _gettext("Notes due"), _gettext("Notes on time"), _gettext("Commendations"), _gettext("Criticisms"),
         ]
         sheet.append(header)
