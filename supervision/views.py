@@ -205,7 +205,8 @@ class ReferralCreateView(ObjectCreateView):
         if issue_pk.isdigit():
             issue = access.issues(self.request.user).filter(pk=issue_pk).select_related("enterprise").first()
             if issue is not None:
-                initial.update(issue=issue.number, enterprise=issue.enterprise_id, title=f"协调解决{issue.enterprise.name}{issue.get_category_display()}问题")
+                # A suggested subject in the wording of the written report (which is in Chinese whatever the screen).
+                initial.update(issue=issue.number, enterprise=issue.enterprise_id, title=f"协调解决{issue.enterprise.name}反映的问题")
                 initial["request"] = issue.description
         enterprise_pk = self.request.GET.get("enterprise", "")
         if enterprise_pk.isdigit() and "enterprise" not in initial:
