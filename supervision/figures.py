@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.forms import LiaisonForm
+
+# The calendar's own lookups, so that many date pairs cost one read of the office's calendar table.
 from liaison.workdays import _is_workday, _overrides, add_workdays
 from visits.models import Issue
 

@@ -9,7 +9,7 @@ from liaison import access
 from supervision.models import Meeting, MeetingAction, Notice, Referral
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class ReferralFilter(django_filters.FilterSet):

@@ -211,7 +211,7 @@ class MeetingActionForm(LiaisonModelForm):
     class Meta:
         model = MeetingAction
         fields = ["text", "owner_unit", "owner", "deadline", "issue"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,7 +246,7 @@ class NoticeForm(LiaisonModelForm):
         fields = ["kind", "title", "unit", "officer", "issued_on", "reason", "issues", "meetings"]
         widgets = {
             "reason": forms.Textarea(attrs={"rows": 4}),
-            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "meetings": forms.CheckboxSelectMultiple,
         }
 

@@ -9,12 +9,16 @@ any figure, so that a figure and the list behind it always agree.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from accounts.models import StationLiaison, Unit
 from enterprises.models import Assignment, Enterprise
@@ -406,3 +410,35 @@ def records(user, unit: Unit, kind: str, period: Period, today: dt.date | None =
             .order_by("-issued_on")
         )
     raise ValueError(kind)
+
+
+# ---------------------------------------------------------------- the Excel export
+
+
+def workbook(rows: list[Row], period: Period):
+    """The figures (with what they are computed from) and a sheet of the formulas, as an open .xlsx file."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(_("Scoreboard"))[:31]
+    sheet.append([gettext("Period"), f"{period.since.isoformat()} – {period.until.isoformat()}"])
+    parts = [
+        (_("Visited"), "covered"), (_("Visits"), "visits"), (_("Closed"), "closed"), (_("Closed by the deadline"), "closed_on_time"),
+        (_("Reached"), "rated"), (_("Satisfied"), "satisfied"), (_("Notes due"), "notes_due"), (_("Notes on time"), "notes_met"),
+        (_("Commendations"), "commendations"), (_("Criticisms"), "criticisms"),
+    ]
+    sheet.append([gettext("Unit"), gettext("Kind"), *(str(c.label) for c in COLUMNS), *(str(label) for label, _key in parts)])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in sorted(rows, key=lambda r: (r.unit.kind, r.unit.name)):
+        sheet.append([
+            row.unit.name, str(row.unit.get_kind_display()), *(getattr(row, c.key) for c in COLUMNS),
+            *(getattr(row, key) for _label, key in parts),
+        ])
+    formulas = book.create_sheet(str(_("Formulas"))[:31])
+    formulas.append([gettext("Column"), gettext("How it is computed")])
+    for column in COLUMNS:
+        formulas.append([str(column.label), str(column.formula)])
+    handle = tempfile.TemporaryFile()
+    book.save(handle)
+    handle.seek(0)
+    return handle

@@ -133,7 +133,7 @@ def _link(url, text, count=None):
 
 class ScoreboardTable(tables.Table):
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit_name",), attrs={"td": {"class": "text-nowrap"}})
-    kind = tables.Column(verbose_name=_("Kind"))
+    kind = tables.Column(verbose_name=_("Kind"), attrs={"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}})
     enterprises = FigureColumn("enterprises")
     coverage = FigureColumn("coverage")
     visits_per_enterprise = FigureColumn("visits_per_enterprise")

@@ -1,4 +1,3 @@
-import tempfile
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,12 +8,9 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from accounts.models import Unit
 from liaison import access
@@ -603,37 +599,9 @@ class ScoreboardView(ScopedMixin, TemplateView):
         return context
 
     def export_xlsx(self):
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = str(_("Scoreboard"))[:31]
-        sheet.append([_gettext("Period"), f"{self.period.since.isoformat()} – {self.period.until.isoformat()}"])
-        header = [_gettext("Unit"), _gettext("Kind")]
-        for column in scoreboard.COLUMNS:
-            header.append(str(column.label))
-        header += [
-            _gettext("Visited"), _gettext("Visits"), _gettext("Closed"), _gettext("Closed by the deadline"), _gettext("Reached"),
-            _gettext("Satisfied"), _gettext("Notes due"), _gettext("Notes on time"), _gettext("Commendations"), _gettext("Criticisms"),
-        ]
-        sheet.append(header)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in sorted(self.rows, key=lambda r: (r.unit.kind, r.unit.name)):
-            values = [row.unit.name, row.unit.get_kind_display()]
-            for column in scoreboard.COLUMNS:
-                values.append(row.commendations - row.criticisms if column.key == "notices" else getattr(row, column.key))
-            values += [row.covered, row.visits, row.closed, row.closed_on_time, row.rated, row.satisfied, row.notes_due, row.notes_met,
-                       row.commendations, row.criticisms]
-            sheet.append(values)
-        formulas = workbook.create_sheet(str(_("Formulas"))[:31])
-        formulas.append([_gettext("Column"), _gettext("How it is computed")])
-        for column in scoreboard.COLUMNS:
-            formulas.append([str(column.label), str(column.formula)])
-        handle = tempfile.TemporaryFile()
-        workbook.save(handle)
-        handle.seek(0)
         stamp = f"{self.period.since:%Y%m%d}-{self.period.until:%Y%m%d}"
         return FileResponse(
-            handle, as_attachment=True, filename=f"scoreboard-{stamp}.xlsx",
+            scoreboard.workbook(self.rows, self.period), as_attachment=True, filename=f"scoreboard-{stamp}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 

@@ -35,6 +35,13 @@ def test_a_leader_issues_a_notice_with_the_records_behind_it(world, client):
     assert first.number in page and meeting.display_title in page
 
 
+def test_the_notice_form_is_dated_today(world, client):
+    client.force_login(world.leader)
+    page = client.get(reverse("supervision:notice_add") + f"?unit={world.station_a.pk}&kind=COMMENDATION").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
+    assert f'<option value="{world.station_a.pk}" selected>' in page
+
+
 @pytest.mark.parametrize("role", ["coordinator", "team", "officer"])
 def test_only_leaders_issue_notices(role, world, client):
     client.force_login(getattr(world, role))
