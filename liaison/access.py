@@ -297,8 +297,117 @@ PLANS_PERMISSIONS: dict[str, Callable] = {
 
 # ================================================================ referrals, meetings, notices (supervision app)
 
-SUPERVISION_SCOPES: dict[str, Callable] = {}
-SUPERVISION_PERMISSIONS: dict[str, Callable] = {}
+
+def referrals(user) -> QuerySet:
+    """Leaders and the office see every referral once submitted; a draft stays with the unit writing it.
+
+    Teams and officers see the referrals their unit raised or was assigned, and those about enterprises they see.
+    """
+    from supervision.models import Referral
+
+    r = role_of(user)
+    if r not in PROGRAMME_ROLES:
+        return Referral.objects.none()
+    own = Q(raised_by_unit_id=user.unit_id) | Q(created_by_id=user.pk)
+    submitted = ~Q(status=Referral.Status.DRAFT)
+    if r in (LEADER, COORDINATOR):
+        return Referral.objects.filter(own | submitted)
+    related = Q(assigned_unit_id=user.unit_id) | Q(assigned_officer_id=user.pk) | Q(enterprise__in=enterprises(user).values("pk"))
+    return Referral.objects.filter(own | (submitted & related))
+
+
+def meetings(user) -> QuerySet:
+    """Minutes of progress meetings go to every unit of the programme."""
+    from supervision.models import Meeting
+
+    return Meeting.objects.all() if is_programme_user(user) else Meeting.objects.none()
+
+
+def meeting_actions(user) -> QuerySet:
+    from supervision.models import MeetingAction
+
+    return MeetingAction.objects.all() if is_programme_user(user) else MeetingAction.objects.none()
+
+
+def notices(user) -> QuerySet:
+    """Notices (通报) are circulated to every unit."""
+    from supervision.models import Notice
+
+    return Notice.objects.all() if is_programme_user(user) else Notice.objects.none()
+
+
+def assessed_units(user) -> QuerySet:
+    """Stations and teams whose scoreboard figures and unit page a user may open.
+
+    Leaders and the office: all; a team: itself and the stations it answers for; an officer: their own station.
+    """
+    r = role_of(user)
+    qs = Unit.objects.filter(kind__in=(Unit.Kind.STATION, Unit.Kind.TEAM), is_active=True)
+    if r in (LEADER, COORDINATOR):
+        return qs
+    if r == TEAM:
+        return qs.filter(Q(pk=user.unit_id) | Q(pk__in=station_ids(user)))
+    if r == OFFICER:
+        return qs.filter(pk=user.unit_id)
+    return qs.none()
+
+
+def _referral_raiser(user, obj=None) -> bool:
+    if role_of(user) not in (COORDINATOR, TEAM, OFFICER):
+        return False
+    return obj is None or obj.created_by_id == user.pk or obj.raised_by_unit_id == user.unit_id
+
+
+def _referral_replier(user, obj=None) -> bool:
+    if not is_programme_user(user) or obj is None:
+        return False
+    return obj.assigned_officer_id == user.pk or (obj.assigned_unit_id is not None and obj.assigned_unit_id == user.unit_id)
+
+
+def _action_closer(user, obj=None) -> bool:
+    if is_office(user):
+        return True
+    if not is_programme_user(user) or obj is None:
+        return False
+    return obj.owner_id == user.pk or obj.owner_unit_id == user.unit_id
+
+
+def _leader_office_team(user, obj=None) -> bool:
+    return role_of(user) in (LEADER, COORDINATOR, TEAM)
+
+
+SUPERVISION_SCOPES: dict[str, Callable] = {
+    "supervision.referral": referrals,
+    "supervision.meeting": meetings,
+    "supervision.meetingaction": meeting_actions,
+    "supervision.notice": notices,
+}
+SUPERVISION_PERMISSIONS: dict[str, Callable] = {
+    "supervision.view": lambda user, obj=None: is_programme_user(user),
+    # Referrals: the raising unit writes and submits, the office reports and routes, a leader instructs,
+    # the assigned unit (or officer) replies.
+    "supervision.referral_add": lambda user, obj=None: role_of(user) in (COORDINATOR, TEAM, OFFICER),
+    "supervision.referral_edit": _referral_raiser,
+    "supervision.referral_submit": _referral_raiser,
+    "supervision.referral_return": lambda user, obj=None: is_office(user),
+    "supervision.referral_report": lambda user, obj=None: is_office(user),
+    "supervision.referral_instruct": lambda user, obj=None: is_leader(user),
+    "supervision.referral_assign": lambda user, obj=None: is_office(user),
+    "supervision.referral_reply": _referral_replier,
+    "supervision.referral_export": lambda user, obj=None: is_programme_user(user),
+    # Meetings: the office records them and their decisions; the responsible unit reports an action done.
+    "supervision.meeting_add": lambda user, obj=None: is_office(user),
+    "supervision.meeting_edit": lambda user, obj=None: is_office(user),
+    "supervision.meetingaction_add": lambda user, obj=None: is_office(user),
+    "supervision.meetingaction_edit": lambda user, obj=None: is_office(user),
+    "supervision.meetingaction_done": _action_closer,
+    "supervision.meetingaction_cancel": lambda user, obj=None: is_office(user),
+    # Notices: only leaders issue them.
+    "supervision.notice_add": lambda user, obj=None: is_leader(user),
+    "supervision.notice_edit": lambda user, obj=None: is_leader(user),
+    # The scoreboard: leaders, the office and teams (a team sees itself and its stations).
+    "supervision.view_scoreboard": _leader_office_team,
+}
 
 
 # ================================================================ cases, measures, activities (casework app)
@@ -310,7 +419,12 @@ CASEWORK_PERMISSIONS: dict[str, Callable] = {}
 # ================================================================ dashboards and briefings (reports app)
 
 REPORTS_SCOPES: dict[str, Callable] = {}
-REPORTS_PERMISSIONS: dict[str, Callable] = {}
+REPORTS_PERMISSIONS: dict[str, Callable] = {
+    # Dashboards: leaders and the office see the whole district, a team the enterprises it answers for.
+    "reports.view_dashboard": _leader_office_team,
+    # Which enterprises were (not) visited in a period: anyone in the programme, over their own enterprises.
+    "reports.view_coverage": lambda user, obj=None: is_programme_user(user),
+}
 
 
 # ================================================================ the combined tables

@@ -1,0 +1,444 @@
+"""The unit scoreboard (考核): per police station and team, for a period, from the ledger and the visits.
+
+Every figure is computed in SQL from the rows the viewer may see (liaison.access), with a fixed number of
+queries whatever the number of units or records; the working-day figures read the calendar once and count in
+Python. `COLUMNS` carries each column's formula as shown on the page, and `records()` returns the rows behind
+any figure, so that a figure and the list behind it always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from accounts.models import StationLiaison, Unit
+from enterprises.models import Assignment, Enterprise
+from liaison import access
+from supervision.figures import Period, WorkdayCounter, light_q
+from supervision.models import Notice
+from visits.models import Issue, IssueUpdate, Visit
+
+SUPERVISION_NOTE_EVERY = 5  # working days between two progress notes on a supervised ledger item
+SATISFIED = (Issue.Satisfaction.SATISFIED, Issue.Satisfaction.BASICALLY)
+REACHED = (*SATISFIED, Issue.Satisfaction.DISSATISFIED)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    formula: str
+    records: str  # which list of records() is behind it
+
+
+COLUMNS = [
+    Column(
+        "enterprises", _("Enterprises in charge"),
+        _("Active enterprises the unit answers for: for a station, those in its jurisdiction; for a team, those in the "
+          "stations it answers for and those assigned to the team."),
+        "enterprises",
+    ),
+    Column(
+        "coverage", _("Visit coverage"),
+        _("Enterprises in charge visited at least once in the period with an officer of the unit recording or present "
+          "÷ enterprises in charge."),
+        "enterprises",
+    ),
+    Column(
+        "visits_per_enterprise", _("Visits per enterprise"),
+        _("Visits in the period to enterprises in charge with an officer of the unit recording or present ÷ enterprises in charge."),
+        "visits",
+    ),
+    Column(
+        "on_time", _("Closed on time"),
+        _("Ledger items of the unit verified and closed in the period on or before their deadline (an approved "
+          "extension counts) ÷ ledger items of the unit closed in the period."),
+        "closed",
+    ),
+    Column(
+        "overdue", _("Overdue now"),
+        _("Open ledger items of the unit past their deadline today (red), whatever the period."),
+        "overdue",
+    ),
+    Column(
+        "mean_days", _("Mean working days to close"),
+        _("Over the ledger items of the unit closed in the period: working days from acceptance to closure, averaged."),
+        "closed",
+    ),
+    Column(
+        "satisfaction", _("Satisfaction"),
+        _("Items closed in the period whose enterprise was satisfied or basically satisfied ÷ items closed in the period "
+          "whose enterprise was reached on the call-back (satisfied, basically satisfied or dissatisfied)."),
+        "satisfaction",
+    ),
+    Column(
+        "not_reached", _("Not reached"),
+        _("Items closed in the period whose enterprise could not be reached on the call-back: counted apart, "
+          "outside the satisfaction rate."),
+        "not_reached",
+    ),
+    Column(
+        "notes_on_time", _("Supervision notes on time"),
+        _("A supervised ledger item of the unit owes a progress note every %(n)d working days from the start of its "
+          "supervision. Due dates in the period (up to today and until the item is closed) with a note since the "
+          "previous due date ÷ due dates in the period.") % {"n": SUPERVISION_NOTE_EVERY},
+        "supervision",
+    ),
+    Column(
+        "notices", _("Notices"),
+        _("Commendations (+) and criticisms (−) of the unit or its officers dated in the period."),
+        "notices",
+    ),
+]
+COLUMN_KEYS = {c.key for c in COLUMNS}
+RECORD_KINDS = {c.records for c in COLUMNS}
+
+
+def ratio(numerator: int, denominator: int, scale: int = 100) -> float | None:
+    if not denominator:
+        return None
+    return round(numerator * scale / denominator, 1)
+
+
+@dataclass
+class Row:
+    unit: Unit
+    enterprises: int = 0
+    covered: int = 0
+    visits: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    overdue: int = 0
+    days_to_close: list[int] = field(default_factory=list)
+    rated: int = 0
+    satisfied: int = 0
+    not_reached: int = 0
+    notes_due: int = 0
+    notes_met: int = 0
+    commendations: int = 0
+    criticisms: int = 0
+
+    @property
+    def coverage(self):
+        return ratio(self.covered, self.enterprises)
+
+    @property
+    def visits_per_enterprise(self):
+        return round(self.visits / self.enterprises, 2) if self.enterprises else None
+
+    @property
+    def on_time(self):
+        return ratio(self.closed_on_time, self.closed)
+
+    @property
+    def mean_days(self):
+        if not self.days_to_close:
+            return None
+        return round(sum(self.days_to_close) / len(self.days_to_close), 1)
+
+    @property
+    def satisfaction(self):
+        return ratio(self.satisfied, self.rated)
+
+    @property
+    def notes_on_time(self):
+        return ratio(self.notes_met, self.notes_due)
+
+    @property
+    def notices(self):
+        return self.commendations - self.criticisms
+
+
+# ---------------------------------------------------------------- who answers for what
+
+
+def _outer(name: str, depth: int):
+    ref = name
+    for _level in range(depth):
+        ref = OuterRef(ref)
+    return ref
+
+
+def in_charge_outer(depth: int) -> Q:
+    """Q on Enterprise: in the charge of the unit `depth` query levels out (a correlated subquery)."""
+    return (
+        Q(station_id=_outer("pk", depth))
+        | Exists(StationLiaison.objects.filter(team_id=_outer("pk", depth + 1), station_id=OuterRef("station_id")))
+        | Exists(
+            Assignment.objects.filter(
+                kind=Assignment.Kind.TEAM, team_id=_outer("pk", depth + 1), enterprise_id=OuterRef("pk"), ended_on__isnull=True
+            )
+        )
+    )
+
+
+def in_charge_of(unit: Unit) -> Q:
+    """Q on Enterprise: in the charge of `unit` (the same rule as in_charge_outer)."""
+    return (
+        Q(station_id=unit.pk)
+        | Q(station_id__in=StationLiaison.objects.filter(team_id=unit.pk).values("station_id"))
+        | Exists(
+            Assignment.objects.filter(kind=Assignment.Kind.TEAM, team_id=unit.pk, enterprise_id=OuterRef("pk"), ended_on__isnull=True)
+        )
+    )
+
+
+def took_part_outer(depth: int) -> Q:
+    """Q on Visit: an officer of the unit `depth` levels out recorded it or was present."""
+    present = Visit.officers.through.objects.filter(visit_id=OuterRef("pk"), user__unit_id=_outer("pk", depth + 1))
+    return Q(author__unit_id=_outer("pk", depth)) | Exists(present)
+
+
+def took_part_of(unit: Unit) -> Q:
+    present = Visit.officers.through.objects.filter(visit_id=OuterRef("pk"), user__unit_id=unit.pk)
+    return Q(author__unit_id=unit.pk) | Exists(present)
+
+
+def SubqueryCount(queryset: QuerySet) -> Subquery:  # noqa: N802 (reads as the expression it builds)
+    """The number of rows of a (correlated) queryset, as a scalar subquery: SELECT COUNT(pk) … without GROUP BY."""
+    return Subquery(
+        queryset.order_by().annotate(row_count=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("row_count")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _enterprises(user) -> QuerySet:
+    return access.enterprises(user).filter(status=Enterprise.Status.ACTIVE)
+
+
+# ---------------------------------------------------------------- the figures
+
+
+def compute(user, period: Period, units: QuerySet | None = None, today: dt.date | None = None) -> list[Row]:
+    today = today or timezone.localdate()
+    units = access.assessed_units(user) if units is None else units
+    enterprises = _enterprises(user)
+    visits = access.visits(user).filter(period.instants("visited_at"))
+    issues = access.issues(user)
+
+    unit_rows = units.annotate(
+        n_enterprises=SubqueryCount(enterprises.filter(in_charge_outer(1))),
+        n_covered=SubqueryCount(
+            enterprises.filter(in_charge_outer(1))
+            .filter(Exists(visits.filter(took_part_outer(2), enterprise_id=OuterRef("pk"))))
+        ),
+        n_visits=SubqueryCount(
+            visits.filter(took_part_outer(1))
+            .filter(Exists(Enterprise.objects.filter(in_charge_outer(2), pk=OuterRef("enterprise_id"), status=Enterprise.Status.ACTIVE)))
+        ),
+    ).order_by("kind", "name")
+    rows = {}
+    for unit in unit_rows:
+        rows[unit.pk] = Row(unit=unit, enterprises=unit.n_enterprises, covered=unit.n_covered, visits=unit.n_visits)
+    if not rows:
+        return []
+    unit_ids = list(rows)
+
+    closed = Q(status=Issue.Status.CLOSED) & period.instants("closed_at")
+    per_unit = (
+        issues.filter(responsible_unit_id__in=unit_ids)
+        .order_by()
+        .values("responsible_unit_id")
+        .annotate(
+            closed=Count("pk", filter=closed),
+            on_time=Count("pk", filter=closed & Q(deadline__isnull=False, closed_at__date__lte=F("deadline"))),
+            overdue=Count("pk", filter=light_q("red", today)),
+            rated=Count("pk", filter=closed & Q(satisfaction__in=REACHED)),
+            satisfied=Count("pk", filter=closed & Q(satisfaction__in=SATISFIED)),
+            not_reached=Count("pk", filter=closed & Q(satisfaction=Issue.Satisfaction.NOT_REACHED)),
+        )
+    )
+    for figures in per_unit:
+        row = rows[figures["responsible_unit_id"]]
+        row.closed, row.closed_on_time, row.overdue = figures["closed"], figures["on_time"], figures["overdue"]
+        row.rated, row.satisfied, row.not_reached = figures["rated"], figures["satisfied"], figures["not_reached"]
+
+    for unit_id, days in days_to_close(issues.filter(responsible_unit_id__in=unit_ids), period).items():
+        rows[unit_id].days_to_close = [d for _pk, d in days]
+
+    for unit_id, items in supervision_notes(issues.filter(responsible_unit_id__in=unit_ids), period, today).items():
+        rows[unit_id].notes_due = sum(due for _issue, due, _met in items)
+        rows[unit_id].notes_met = sum(met for _issue, _due, met in items)
+
+    notices = (
+        access.notices(user)
+        .filter(unit_id__in=unit_ids, issued_on__range=(period.since, period.until))
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            commendations=Count("pk", filter=Q(kind=Notice.Kind.COMMENDATION)),
+            criticisms=Count("pk", filter=Q(kind=Notice.Kind.CRITICISM)),
+        )
+    )
+    for figures in notices:
+        rows[figures["unit_id"]].commendations = figures["commendations"]
+        rows[figures["unit_id"]].criticisms = figures["criticisms"]
+    return list(rows.values())
+
+
+def closed_in(issues: QuerySet, period: Period) -> QuerySet:
+    return issues.filter(status=Issue.Status.CLOSED).filter(period.instants("closed_at"))
+
+
+def days_to_close(issues: QuerySet, period: Period) -> dict[int, list[tuple[int, int]]]:
+    """{unit id: [(issue id, working days from acceptance to closure)]} for items closed in the period."""
+    pairs = list(
+        closed_in(issues, period)
+        .filter(accepted_at__isnull=False)
+        .order_by()
+        .values_list("pk", "responsible_unit_id", "accepted_at", "closed_at")
+    )
+    if not pairs:
+        return {}
+    dates = [(pk, unit, timezone.localdate(a), timezone.localdate(c)) for pk, unit, a, c in pairs]
+    counter = WorkdayCounter(min(min(a, c) for _p, _u, a, c in dates), max(max(a, c) for _p, _u, a, c in dates))
+    out = defaultdict(list)
+    for pk, unit, accepted, closed in dates:
+        out[unit].append((pk, max(0, counter.between(accepted, closed))))
+    return out
+
+
+def supervision_notes(issues: QuerySet, period: Period, today: dt.date) -> dict[int, list[tuple[Issue, int, int]]]:
+    """{unit id: [(item, notes due in the period, of which met)]} for the supervised items of the units."""
+    last_day = min(period.until, today)
+    items = list(
+        issues.exclude(supervision="")
+        .filter(supervised_since__isnull=False, supervised_since__lt=period.end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.start))
+        .select_related("enterprise", "responsible_unit")
+        .order_by("supervised_since")
+    )
+    if not items or last_day < period.since:
+        return {}
+    notes = defaultdict(list)
+    for issue_id, at in (
+        IssueUpdate.objects.filter(issue__in=[i.pk for i in items], is_supervision_note=True).order_by("at").values_list("issue_id", "at")
+    ):
+        notes[issue_id].append(timezone.localdate(at))
+    first = min(timezone.localdate(i.supervised_since) for i in items)
+    counter = WorkdayCounter(first, last_day + dt.timedelta(days=SUPERVISION_NOTE_EVERY * 3 + 14))
+    out = defaultdict(list)
+    for item in items:
+        start = timezone.localdate(item.supervised_since)
+        end = last_day
+        if item.closed_at is not None:
+            end = min(end, timezone.localdate(item.closed_at))
+        elif item.status not in Issue.OPEN_STATES:
+            # Transferred or cannot be handled: nothing is owed after the record last changed.
+            end = min(end, timezone.localdate(item.updated_at))
+        due = met = 0
+        window_start = start
+        due_date = counter.add(start, SUPERVISION_NOTE_EVERY)
+        while due_date <= end:
+            if due_date >= period.since:
+                due += 1
+                if any(window_start <= day <= due_date for day in notes[item.pk]):
+                    met += 1
+            window_start = due_date + dt.timedelta(days=1)
+            due_date = counter.add(due_date, SUPERVISION_NOTE_EVERY)
+        if due:
+            out[item.responsible_unit_id].append((item, due, met))
+    return out
+
+
+# ---------------------------------------------------------------- the records behind a figure
+
+
+def records(user, unit: Unit, kind: str, period: Period, today: dt.date | None = None):
+    """The rows behind one unit's figures of kind `kind` (see Column.records), for the records page."""
+    today = today or timezone.localdate()
+    issues = access.issues(user).filter(responsible_unit=unit)
+    if kind == "enterprises":
+        took_part = access.visits(user).filter(period.instants("visited_at")).filter(took_part_of(unit))
+        return (
+            _enterprises(user)
+            .filter(in_charge_of(unit))
+            .select_related("station")
+            .annotate(
+                period_visits=SubqueryCount(took_part.filter(enterprise_id=OuterRef("pk"))),
+            )
+            .order_by("period_visits", "name")
+        )
+    if kind == "visits":
+        in_charge = Enterprise.objects.filter(in_charge_of(unit), pk=OuterRef("enterprise_id"), status=Enterprise.Status.ACTIVE)
+        return (
+            access.visits(user)
+            .filter(period.instants("visited_at"))
+            .filter(took_part_of(unit))
+            .filter(Exists(in_charge))
+            .select_related("enterprise", "author")
+            .order_by("-visited_at")
+        )
+    if kind == "closed":
+        days = dict(days_to_close(issues, period).get(unit.pk, []))
+        rows = list(closed_in(issues, period).select_related("enterprise", "owner").order_by("closed_at"))
+        for issue in rows:
+            issue.workdays_to_close = days.get(issue.pk)
+            issue.closed_on_time = issue.deadline is not None and timezone.localdate(issue.closed_at) <= issue.deadline
+        return rows
+    if kind == "overdue":
+        return issues.filter(light_q("red", today)).select_related("enterprise", "owner").order_by("deadline")
+    if kind == "satisfaction":
+        return closed_in(issues, period).filter(satisfaction__in=REACHED).select_related("enterprise", "owner").order_by("closed_at")
+    if kind == "not_reached":
+        return (
+            closed_in(issues, period)
+            .filter(satisfaction=Issue.Satisfaction.NOT_REACHED)
+            .select_related("enterprise", "owner")
+            .order_by("closed_at")
+        )
+    if kind == "supervision":
+        rows = []
+        for item, due, met in supervision_notes(issues, period, today).get(unit.pk, []):
+            item.notes_due, item.notes_met = due, met
+            rows.append(item)
+        return rows
+    if kind == "notices":
+        return (
+            access.notices(user)
+            .filter(unit=unit, issued_on__range=(period.since, period.until))
+            .select_related("officer", "issuer")
+            .order_by("-issued_on")
+        )
+    raise ValueError(kind)
+
+
+# ---------------------------------------------------------------- the Excel export
+
+
+def workbook(rows: list[Row], period: Period):
+    """The figures (with what they are computed from) and a sheet of the formulas, as an open .xlsx file."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(_("Scoreboard"))[:31]
+    sheet.append([gettext("Period"), f"{period.since.isoformat()} – {period.until.isoformat()}"])
+    parts = [
+        (_("Visited"), "covered"), (_("Visits"), "visits"), (_("Closed"), "closed"), (_("Closed by the deadline"), "closed_on_time"),
+        (_("Reached"), "rated"), (_("Satisfied"), "satisfied"), (_("Notes due"), "notes_due"), (_("Notes on time"), "notes_met"),
+        (_("Commendations"), "commendations"), (_("Criticisms"), "criticisms"),
+    ]
+    sheet.append([gettext("Unit"), gettext("Kind"), *(str(c.label) for c in COLUMNS), *(str(label) for label, _key in parts)])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in sorted(rows, key=lambda r: (r.unit.kind, r.unit.name)):
+        sheet.append([
+            row.unit.name, str(row.unit.get_kind_display()), *(getattr(row, c.key) for c in COLUMNS),
+            *(getattr(row, key) for _label, key in parts),
+        ])
+    formulas = book.create_sheet(str(_("Formulas"))[:31])
+    formulas.append([gettext("Column"), gettext("How it is computed")])
+    for column in COLUMNS:
+        formulas.append([str(column.label), str(column.formula)])
+    handle = tempfile.TemporaryFile()
+    book.save(handle)
+    handle.seek(0)
+    return handle
