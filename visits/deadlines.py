@@ -46,27 +46,39 @@ def yellow_threshold(today: dt.date) -> dt.date:
     return workdays.add_workdays(today, YELLOW_WORKDAYS)
 
 
-def subtract_workdays(end: dt.date, days: int) -> dt.date:
-    """The date `days` working days before `end`: `workdays_between(result, end) == days`."""
-    if days <= 0:
-        return end
-    window_start = end - dt.timedelta(days=days * 3 + 21)
+def workday_back(end: dt.date, n: int) -> dt.date:
+    """The n-th working day counting back from `end` (`end` itself counts when it is a working day)."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    window_start = end - dt.timedelta(days=n * 3 + 21)
     # One query for the office's overrides of the whole window, as liaison.workdays does going forward.
     overrides = workdays._overrides(window_start, end)
-    day, left = end, days
-    while left:
-        if workdays._is_workday(day, overrides):
-            left -= 1
-        day -= dt.timedelta(days=1)
+    day, left = end, n
+    while True:
         if day < window_start:
             overrides.update(workdays._overrides(day - dt.timedelta(days=60), day))
             window_start = day - dt.timedelta(days=60)
-    return day
+        if workdays._is_workday(day, overrides):
+            left -= 1
+            if left == 0:
+                return day
+        day -= dt.timedelta(days=1)
+
+
+def subtract_workdays(end: dt.date, days: int) -> dt.date:
+    """The latest date `days` working days before `end`: `workdays_between(result, end) == days`."""
+    if days <= 0:
+        return end
+    return workday_back(end, days) - dt.timedelta(days=1)
 
 
 def supervision_note_threshold(today: dt.date) -> dt.date:
-    """A supervised item whose latest note (or supervision start) is before this date misses its note."""
-    return subtract_workdays(today, SUPERVISION_NOTE_WORKDAYS)
+    """A supervised item whose latest note (or supervision start) is before this date misses its note.
+
+    The note is missing once more than 5 working days have passed since it: the clock date must be on or after
+    the 6th working day counting back from today.
+    """
+    return workday_back(today, SUPERVISION_NOTE_WORKDAYS + 1)
 
 
 def light_for(*, status: str, deadline: dt.date | None, resolved_on: dt.date | None, today: dt.date,

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,9 +88,14 @@ class VisitForm(LiaisonModelForm):
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
         officers = self.fields["officers"]
-        officers.queryset = access.colleagues(self.user).exclude(pk=getattr(self.user, "pk", None)).filter(
-            role__in=[User.Role.OFFICER, User.Role.TEAM, User.Role.LEADER]
-        ).order_by("unit__kind", "unit__name", "name")
+        # Colleagues of the user's own unit first, then the others by unit.
+        own_unit = Case(When(unit_id=getattr(self.user, "unit_id", None), then=Value(0)), default=Value(1))
+        officers.queryset = (
+            access.colleagues(self.user)
+            .exclude(pk=getattr(self.user, "pk", None))
+            .filter(role__in=[User.Role.OFFICER, User.Role.TEAM, User.Role.LEADER])
+            .order_by(own_unit, "unit__kind", "unit__name", "name")
+        )
         officers.label_from_instance = officer_label
         officers.required = False
         officers.help_text = _("Besides you. On a computer hold Ctrl to choose several.")

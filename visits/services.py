@@ -111,12 +111,16 @@ def _check_state(issue: Issue, action: str) -> None:
 
 
 def _start(issue: Issue, actor: User, action: str, expected_version: int | None) -> Issue:
-    """Common checks of a transition: scope, permission, version, state. Returns the locked current row."""
+    """Common checks of a transition: scope, permission, version, state. Returns the locked current row.
+
+    The permission is checked on the current row (it may depend on the owner and unit), and before the version:
+    someone who may not act is refused as such, whatever they saw.
+    """
     _in_scope(actor, issue)
-    _require(actor, f"visits.issue_{action}", issue)
-    fresh = _lock(issue, expected_version)
-    # The permission may depend on the current owner/unit: check it again on the fresh row.
+    fresh = _lock(issue, None)
     _require(actor, f"visits.issue_{action}", fresh)
+    if expected_version is not None and fresh.version != expected_version:
+        raise _conflict()
     _check_state(fresh, action)
     return fresh
 
@@ -503,7 +507,6 @@ def issue_progress(
     text = _required_text(text, _("Write what was done."))
     _check_photos(photos)
     _in_scope(actor, issue)
-    _require(actor, "visits.issue_progress", issue)
     fresh = _lock(issue, None)
     _require(actor, "visits.issue_progress", fresh)
     _check_state(fresh, "progress")

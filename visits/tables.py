@@ -84,6 +84,8 @@ class IssueTable(tables.Table):
         return badge
 
     def render_deadline(self, record, value):
+        if value is None:
+            return "—"
         if record.was_extended:
             return format_html('{} <span class="small text-muted">({} {})</span>', value.isoformat(), _("was"),
                                record.original_deadline.isoformat())
