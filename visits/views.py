@@ -373,7 +373,6 @@ class IssueActionView(OneTimeSubmitMixin, TransitionView):
                 with transaction.atomic():
                     token = self.claim_token()
                     if token is False:
-                        transaction.set_rollback(True)
                         return self.already_submitted()
                     self.perform(obj, form.cleaned_data)
                     if token:
@@ -586,7 +585,6 @@ class IssueBulkAssignView(OneTimeSubmitMixin, ScopedMixin, View):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
-                    transaction.set_rollback(True)
                     return self.already_submitted()
                 done = services.issue_bulk_assign(
                     issues=data["issues"], actor=request.user, responsible_unit=data["responsible_unit"],
