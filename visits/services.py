@@ -95,7 +95,11 @@ def _conflict() -> ValidationError:
 
 def _lock(issue: Issue, expected_version: int | None) -> Issue:
     """The current row, locked for this transaction; refused when it changed since the actor saw it."""
-    fresh = Issue.objects.select_for_update().select_related("enterprise", "responsible_unit", "owner").get(pk=issue.pk)
+    fresh = (
+        Issue.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "responsible_unit", "owner")
+        .get(pk=issue.pk)
+    )
     if expected_version is not None and fresh.version != expected_version:
         raise _conflict()
     return fresh
