@@ -81,19 +81,15 @@ def supervision_note_threshold(today: dt.date) -> dt.date:
     return workday_back(today, SUPERVISION_NOTE_WORKDAYS + 1)
 
 
-def light_for(*, status: str, deadline: dt.date | None, resolved_on: dt.date | None, today: dt.date,
-              yellow_until: dt.date | None = None) -> str:
-    """green / yellow / red for an item whose clock runs; "" when there is no deadline or the item is settled.
+def light_for(*, status: str, deadline: dt.date | None, today: dt.date, yellow_until: dt.date | None = None) -> str:
+    """green / yellow / red for an open item with a deadline; "" when there is no deadline or the item is settled.
 
-    The clock stops when the resolution is reported: a resolved item keeps the light of the day it was reported
-    (red when reported late, green otherwise) while it waits for verification.
+    An item whose rectification is reported stays on its deadline until it is verified and closed (销号).
     """
     from visits.models import Issue
 
     if deadline is None or status not in Issue.OPEN_STATES:
         return ""
-    if status == Issue.Status.RESOLVED and resolved_on is not None:
-        return "red" if resolved_on > deadline else "green"
     if deadline < today:
         return "red"
     if yellow_until is None:

@@ -3,7 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -72,19 +72,8 @@ class Visit(TrackedModel):
 
 
 def running_q() -> Q:
-    """Items whose deadline clock runs: open, with a deadline, and not waiting for verification."""
-    return Q(status__in=Issue.OPEN_STATES, deadline__isnull=False) & ~Q(status=Issue.Status.RESOLVED)
-
-
-def resolved_late_q() -> Q:
-    """Resolution reported after the deadline (needs the `resolved_on` annotation)."""
-    return Q(status=Issue.Status.RESOLVED, deadline__isnull=False, resolved_on__gt=F("deadline"))
-
-
-def resolved_on_time_q() -> Q:
-    return Q(status=Issue.Status.RESOLVED, deadline__isnull=False) & (
-        Q(resolved_on__isnull=True) | Q(resolved_on__lte=F("deadline"))
-    )
+    """Items with a light: open (resolution reported included, until it is verified) and with a deadline."""
+    return Q(status__in=Issue.OPEN_STATES, deadline__isnull=False)
 
 
 class IssueQuerySet(models.QuerySet):
@@ -93,39 +82,29 @@ class IssueQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Issue.OPEN_STATES)
 
-    def with_resolved_on(self):
-        if "resolved_on" in self.query.annotations:
-            return self
-        return self.annotate(resolved_on=TruncDate("resolved_at", tzinfo=timezone.get_current_timezone()))
-
     def light(self, value: str, today: dt.date | None = None):
-        """Items of one light: red (overdue), yellow (due within 3 working days) or green."""
+        """Items of one light, in SQL: red (deadline < today), yellow (deadline within the next 3 working days:
+        on or before `add_workdays(today, 3)`) or green (later)."""
         from visits import deadlines
 
         today = today or timezone.localdate()
-        qs = self.with_resolved_on()
         if value == "red":
-            return qs.filter((running_q() & Q(deadline__lt=today)) | resolved_late_q())
+            return self.filter(running_q(), deadline__lt=today)
         if value == "yellow":
-            return qs.filter(running_q(), deadline__gte=today, deadline__lte=deadlines.yellow_threshold(today))
+            return self.filter(running_q(), deadline__gte=today, deadline__lte=deadlines.yellow_threshold(today))
         if value == "green":
-            return qs.filter(
-                (running_q() & Q(deadline__gt=deadlines.yellow_threshold(today))) | resolved_on_time_q()
-            )
-        return qs
+            return self.filter(running_q(), deadline__gt=deadlines.yellow_threshold(today))
+        return self
 
     def with_light(self, today: dt.date | None = None):
         """Annotates `light_code` (green/yellow/red or "") computed in SQL; `Issue.light` reads it."""
         from visits import deadlines
 
         today = today or timezone.localdate()
-        yellow = deadlines.yellow_threshold(today)
-        return self.with_resolved_on().annotate(
+        return self.annotate(
             light_code=Case(
-                When(resolved_late_q(), then=Value("red")),
-                When(resolved_on_time_q(), then=Value("green")),
                 When(running_q() & Q(deadline__lt=today), then=Value("red")),
-                When(running_q() & Q(deadline__lte=yellow), then=Value("yellow")),
+                When(running_q() & Q(deadline__lte=deadlines.yellow_threshold(today)), then=Value("yellow")),
                 When(running_q(), then=Value("green")),
                 default=Value(""),
                 output_field=CharField(),
@@ -288,10 +267,7 @@ class Issue(TrackedModel):
             return self.light_code or ""
         from visits import deadlines
 
-        resolved_on = timezone.localtime(self.resolved_at).date() if self.resolved_at else None
-        return deadlines.light_for(
-            status=self.status, deadline=self.deadline, resolved_on=resolved_on, today=timezone.localdate()
-        )
+        return deadlines.light_for(status=self.status, deadline=self.deadline, today=timezone.localdate())
 
     @property
     def supervision_note_due(self) -> bool:

@@ -21,7 +21,7 @@ from enterprises.models import Assignment, Enterprise
 from liaison import access
 from liaison.home import Panel
 from visits import deadlines
-from visits.models import Issue, IssueRequest, Visit, resolved_late_q, running_q
+from visits.models import Issue, IssueRequest, Visit, running_q
 
 LIST_LIMIT = 15
 LIGHT_ORDER = {"red": 0, "yellow": 1, "": 2, "green": 3}
@@ -104,11 +104,10 @@ def team_panel(user, today: dt.date) -> Panel:
     yellow = deadlines.yellow_threshold(today)
     counts = {
         row["enterprise__station"]: row
-        for row in scoped.with_resolved_on()
-        .values("enterprise__station")
+        for row in scoped.values("enterprise__station")
         .annotate(
             open=Count("pk"),
-            red=Count("pk", filter=(running_q() & Q(deadline__lt=today)) | resolved_late_q()),
+            red=Count("pk", filter=running_q() & Q(deadline__lt=today)),
             yellow=Count("pk", filter=running_q() & Q(deadline__gte=today, deadline__lte=yellow)),
             supervised=Count("pk", filter=~Q(supervision="")),
         )

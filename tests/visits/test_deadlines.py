@@ -136,22 +136,18 @@ def test_items_without_a_running_clock_have_no_light(world):
         assert Issue.objects.with_light().get(pk=issue.pk).light_code == ""
 
 
-def test_reporting_the_resolution_stops_the_clock(world):
-    on_time = accepted_item(world, dt.date(2026, 9, 28), 4)
-    late = accepted_item(world, dt.date(2026, 9, 28), 4)
+def test_an_item_stays_on_its_deadline_until_it_is_verified_and_closed(world):
+    """销号 is the closing: a reported rectification waiting for verification past the deadline is red."""
+    issue = accepted_item(world, dt.date(2026, 9, 28), 4)
     with at(dt.date(2026, 10, 9), 16):
-        services.issue_resolve(issue=on_time, actor=world.officer, evidence="按期整改")
+        services.issue_resolve(issue=issue, actor=world.officer, evidence="按期整改")
+        assert Issue.objects.get(pk=issue.pk).light == "yellow"
     with at(dt.date(2026, 10, 12)):
-        services.issue_resolve(issue=late, actor=world.officer, evidence="逾期整改")
-    with at(dt.date(2026, 10, 20)):
-        # Waiting for verification long after the deadline: the on-time one stays green, the late one red.
-        assert Issue.objects.get(pk=on_time.pk).light == "green"
-        assert Issue.objects.get(pk=late.pk).light == "red"
-        assert list(Issue.objects.light("red")) == [late]
-        assert list(Issue.objects.light("green")) == [on_time]
-        # Verification failed: the clock runs again, and the deadline has passed.
-        services.issue_reject(issue=on_time, actor=world.coordinator, reason="复查未通过")
-        assert Issue.objects.get(pk=on_time.pk).light == "red"
+        assert Issue.objects.get(pk=issue.pk).light == "red"
+        assert list(Issue.objects.light("red")) == [issue]
+        services.issue_close(issue=issue, actor=world.coordinator)
+        assert Issue.objects.get(pk=issue.pk).light == ""
+        assert not Issue.objects.light("red").exists()
 
 
 def test_an_extension_turns_a_yellow_item_green(world):
