@@ -114,7 +114,12 @@ def colleagues(user) -> QuerySet:
 def visits(user) -> QuerySet:
     from visits.models import Visit
 
-    return Visit.objects.filter(enterprise__in=enterprises(user).values("pk"))
+    if sees_everything(user):
+        return Visit.objects.all()
+    if not is_programme_user(user):
+        return Visit.objects.none()
+    # The enterprises in the user's scope, and the visits they recorded themselves (kept after a re-assignment).
+    return Visit.objects.filter(Q(enterprise__in=enterprises(user).values("pk")) | Q(author_id=user.pk))
 
 
 def issues(user) -> QuerySet:
@@ -179,8 +184,119 @@ CORE_PERMISSIONS: dict[str, Callable] = {
 
 # ================================================================ visits and the ledger (visits app)
 
-VISITS_SCOPES: dict[str, Callable] = {}
-VISITS_PERMISSIONS: dict[str, Callable] = {}
+
+def visit_photos(user) -> QuerySet:
+    from visits.models import VisitPhoto
+
+    return VisitPhoto.objects.filter(visit__in=visits(user).values("pk"))
+
+
+def issue_photos(user) -> QuerySet:
+    from visits.models import IssuePhoto
+
+    return IssuePhoto.objects.filter(issue__in=issues(user).values("pk"))
+
+
+def issue_updates(user) -> QuerySet:
+    from visits.models import IssueUpdate
+
+    return IssueUpdate.objects.filter(issue__in=issues(user).values("pk"))
+
+
+def issue_requests(user) -> QuerySet:
+    from visits.models import IssueRequest
+
+    return IssueRequest.objects.filter(issue__in=issues(user).values("pk"))
+
+
+VISITS_SCOPES: dict[str, Callable] = {
+    "visits.visitphoto": visit_photos,
+    "visits.issuephoto": issue_photos,
+    "visits.issueupdate": issue_updates,
+    "visits.issuerequest": issue_requests,
+}
+
+VISIT_CORRECTION_HOURS = 24
+
+
+def _visit_edit(user, obj=None) -> bool:
+    """The author corrects a visit for 24 hours after recording it; after that only the office."""
+    if is_office(user):
+        return True
+    if not is_programme_user(user):
+        return False
+    if obj is None:
+        return True
+    from django.utils import timezone
+
+    return obj.author_id == user.pk and obj.correctable_until is not None and timezone.now() < obj.correctable_until
+
+
+def is_issue_handler(user, issue) -> bool:
+    """The item's owner, or a member of its responsible unit: they accept, report progress and resolve."""
+    if not is_programme_user(user) or issue is None:
+        return False
+    return issue.owner_id == user.pk or (issue.responsible_unit_id is not None and issue.responsible_unit_id == user.unit_id)
+
+
+def _handler(user, obj=None) -> bool:
+    if obj is None:
+        return is_programme_user(user)
+    return is_issue_handler(user, obj)
+
+
+def _handler_or_office(user, obj=None) -> bool:
+    return is_office(user) or _handler(user, obj)
+
+
+def _office_or_leader(user, obj=None) -> bool:
+    return sees_everything(user)
+
+
+def _satisfaction(user, obj=None) -> bool:
+    """The office takes the call-back; never an officer who handled the item (nobody rates themselves)."""
+    if not is_office(user):
+        return False
+    return obj is None or not is_issue_handler(user, obj)
+
+
+def _take_on(user, obj=None) -> bool:
+    """An officer or team officer may take a problem they raised on themselves (能在一线办的事决不拖到办公室)."""
+    return role_of(user) in (OFFICER, TEAM) and user.unit_id is not None
+
+
+VISITS_PERMISSIONS: dict[str, Callable] = {
+    "visits.view": lambda user, obj=None: is_programme_user(user),
+    "visits.add": lambda user, obj=None: is_programme_user(user),
+    "visits.edit": _visit_edit,
+    "visits.export": lambda user, obj=None: is_programme_user(user),
+    "visits.issue_view": lambda user, obj=None: is_programme_user(user),
+    "visits.issue_add": lambda user, obj=None: is_programme_user(user),
+    "visits.issue_take_on": _take_on,
+    "visits.issue_export": _office_or_leader,
+    "visits.issue_comment": lambda user, obj=None: is_programme_user(user),
+    # The programme office assigns (交办), decides extensions and "cannot be handled", and takes call-backs.
+    "visits.issue_assign": lambda user, obj=None: is_office(user),
+    "visits.issue_bulk_assign": lambda user, obj=None: is_office(user),
+    "visits.issue_extension_approve": lambda user, obj=None: is_office(user),
+    "visits.issue_extension_refuse": lambda user, obj=None: is_office(user),
+    "visits.issue_unable": lambda user, obj=None: is_office(user),
+    "visits.issue_unable_refuse": lambda user, obj=None: is_office(user),
+    "visits.issue_satisfaction": _satisfaction,
+    # The owner or the responsible unit works the item.
+    "visits.issue_accept": _handler,
+    "visits.issue_progress": _handler,
+    "visits.issue_resolve": _handler,
+    "visits.issue_return": _handler,
+    "visits.issue_extension_request": _handler,
+    "visits.issue_unable_request": _handler,
+    "visits.issue_transfer": _handler_or_office,
+    # Verification and supervision: the office or a bureau leader.
+    "visits.issue_close": _office_or_leader,
+    "visits.issue_reject": _office_or_leader,
+    "visits.issue_reopen": _office_or_leader,
+    "visits.issue_supervise": _office_or_leader,
+}
 
 
 # ================================================================ plans, tasks and attachments (enterprises app)

@@ -21,6 +21,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder, never into the working tree."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @dataclass
 class World:
     bureau: Unit

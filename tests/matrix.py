@@ -49,7 +49,7 @@ class Row:
     get: dict[str, int]
     post: dict[str, int] | None = None  # None: the page takes no POST (405 for signed-in users)
     args: Callable = field(default=lambda world: [])
-    query: str = ""
+    query: str | Callable = ""  # or world → query string, for objects made in the world
     data: Callable | None = None  # POST data builder (world → dict); default: empty form
     label: str = ""
 

@@ -71,7 +71,8 @@ def database_state():
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_access_matrix(row, world, client):
     mismatches = []
-    url = reverse(row.name, args=row.args(world)) + (f"?{row.query}" if row.query else "")
+    query = row.query(world) if callable(row.query) else row.query
+    url = reverse(row.name, args=row.args(world)) + (f"?{query}" if query else "")
     for role in ROLES:
         for method in ("get", "post"):
             expected = (row.get if method == "get" else row.post)[role]

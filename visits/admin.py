@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from visits.models import Issue, IssueUpdate, Visit
+from visits.models import Issue, IssueRequest, IssueUpdate, Visit
 
 
 @admin.register(Visit)
@@ -31,11 +31,29 @@ class IssueAdmin(admin.ModelAdmin):
     # The ledger's state moves only through its services (checked, audited): never typed in here.
     readonly_fields = [
         "year", "serial", "status", "accepted_at", "deadline", "original_deadline", "resolved_at", "closed_at",
-        "closed_by", "satisfaction", "supervision", "supervised_since", "version",
+        "closed_by", "satisfaction", "supervision", "supervised_since", "version", "time_limit_days", "assigned_at",
+        "needs_followup", "responsible_unit", "owner", "resolution", "supervision_instruction", "transferred_to", "reason",
     ]
     inlines = [IssueUpdateInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssueRequest)
+class IssueRequestAdmin(admin.ModelAdmin):
+    """Extension and "cannot be handled" requests: decided by the office in the application, read-only here."""
+
+    list_display = ["issue", "kind", "status", "proposed_deadline", "created_by", "decided_by"]
+    list_filter = ["kind", "status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,6 +1,12 @@
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
@@ -40,7 +46,102 @@ class Visit(TrackedModel):
         indexes = [models.Index(fields=["enterprise", "-visited_at"])]
 
     def __str__(self):
-        return f"{self.enterprise} {self.visited_at:%Y-%m-%d}"
+        return f"{self.enterprise} {timezone.localtime(self.visited_at):%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("visits:visit_detail", args=[self.pk])
+
+    def clean(self):
+        if self.registration_service and not self.people_served:
+            raise ValidationError({"people_served": _("Give the number of people registered on site.")})
+        if self.people_served and not self.registration_service:
+            raise ValidationError(
+                {"people_served": _("People served are counted for on-site residence or ID registration: tick it.")}
+            )
+
+    @property
+    def services(self):
+        """The services delivered on this visit, as (field name, label) for display and export."""
+        names = ["letter_delivered", "commitment_signed", "legal_consultation", "security_guidance", "registration_service"]
+        return [(name, self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+
+    @property
+    def correctable_until(self):
+        """The author may correct the record for 24 hours after saving it; after that only the office."""
+        return self.created_at + dt.timedelta(hours=24) if self.created_at else None
+
+
+def running_q() -> Q:
+    """Items with a light: open (resolution reported included, until it is verified) and with a deadline."""
+    return Q(status__in=Issue.OPEN_STATES, deadline__isnull=False)
+
+
+class IssueQuerySet(models.QuerySet):
+    """The ledger's lights and flags in SQL, so that lists and dashboards filter and count without a query per row."""
+
+    def open(self):
+        return self.filter(status__in=Issue.OPEN_STATES)
+
+    def light(self, value: str, today: dt.date | None = None):
+        """Items of one light, in SQL: red (deadline < today), yellow (deadline within the next 3 working days:
+        on or before `add_workdays(today, 3)`) or green (later)."""
+        from visits import deadlines
+
+        today = today or timezone.localdate()
+        if value == "red":
+            return self.filter(running_q(), deadline__lt=today)
+        if value == "yellow":
+            return self.filter(running_q(), deadline__gte=today, deadline__lte=deadlines.yellow_threshold(today))
+        if value == "green":
+            return self.filter(running_q(), deadline__gt=deadlines.yellow_threshold(today))
+        return self
+
+    def with_light(self, today: dt.date | None = None):
+        """Annotates `light_code` (green/yellow/red or "") computed in SQL; `Issue.light` reads it."""
+        from visits import deadlines
+
+        today = today or timezone.localdate()
+        return self.annotate(
+            light_code=Case(
+                When(running_q() & Q(deadline__lt=today), then=Value("red")),
+                When(running_q() & Q(deadline__lte=deadlines.yellow_threshold(today)), then=Value("yellow")),
+                When(running_q(), then=Value("green")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+
+    def with_note_due(self, today: dt.date | None = None):
+        """Annotates `last_supervision_note_at` and `note_due` (a supervised open item missing its 5-day note)."""
+        from django.db.models import BooleanField, OuterRef, Subquery
+        from django.db.models.functions import Coalesce
+
+        from visits import deadlines
+
+        today = today or timezone.localdate()
+        threshold = deadlines.supervision_note_threshold(today)
+        last_note = IssueUpdate.objects.filter(issue=OuterRef("pk"), is_supervision_note=True).order_by("-at").values("at")[:1]
+        qs = self.annotate(last_supervision_note_at=Subquery(last_note))
+        qs = qs.annotate(
+            supervision_clock=TruncDate(
+                Coalesce("last_supervision_note_at", "supervised_since"), tzinfo=timezone.get_current_timezone()
+            ),
+        )
+        return qs.annotate(
+            note_due=Case(
+                When(
+                    Q(status__in=Issue.OPEN_STATES, supervision__in=[Issue.Supervision.KEY, Issue.Supervision.LISTED])
+                    & Q(supervision_clock__lt=threshold),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+    def note_due(self, today: dt.date | None = None):
+        """Supervised open items whose last supervision note is more than 5 working days old."""
+        return self.with_note_due(today).filter(note_due=True)
 
 
 class Issue(TrackedModel):
@@ -109,6 +210,17 @@ class Issue(TrackedModel):
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why it was returned, transferred or cannot be handled."))
     # Optimistic locking: a transition names the version it saw; a stale one is refused.
     version = models.PositiveIntegerField(_("version"), default=0)
+    time_limit_days = models.PositiveSmallIntegerField(
+        _("time limit (working days)"), null=True, blank=True,
+        help_text=_("Counted from acceptance; the default depends on the category."),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    needs_followup = models.BooleanField(
+        _("flagged for the office"), default=False, db_index=True,
+        help_text=_("The enterprise was dissatisfied on the call-back: the office follows it up."),
+    )
+
+    objects = IssueQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-serial"]
@@ -129,6 +241,9 @@ class Issue(TrackedModel):
     def __str__(self):
         return f"{self.number} {self.enterprise}"
 
+    def get_absolute_url(self):
+        return reverse("visits:issue_detail", args=[self.pk])
+
     @property
     def number(self):
         return f"{self.year}-{self.serial:04d}"
@@ -136,6 +251,44 @@ class Issue(TrackedModel):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATES
+
+    @property
+    def is_supervised(self):
+        return self.supervision in (self.Supervision.KEY, self.Supervision.LISTED)
+
+    @property
+    def was_extended(self):
+        return self.original_deadline is not None and self.original_deadline != self.deadline
+
+    @property
+    def light(self) -> str:
+        """green / yellow / red while the deadline clock runs, "" otherwise (see visits.deadlines.light_for)."""
+        if hasattr(self, "light_code"):
+            return self.light_code or ""
+        from visits import deadlines
+
+        return deadlines.light_for(status=self.status, deadline=self.deadline, today=timezone.localdate())
+
+    @property
+    def supervision_note_due(self) -> bool:
+        """A supervised open item without a progress note in the last 5 working days."""
+        if hasattr(self, "note_due"):
+            return bool(self.note_due)
+        if not (self.is_open and self.is_supervised and self.supervised_since):
+            return False
+        from visits import deadlines
+
+        last = self.updates.filter(is_supervision_note=True).order_by("-at").values_list("at", flat=True).first()
+        clock = timezone.localtime(last or self.supervised_since).date()
+        return clock < deadlines.supervision_note_threshold(timezone.localdate())
+
+    @property
+    def working_days_left(self):
+        if self.deadline is None or not self.is_open:
+            return None
+        from liaison import workdays
+
+        return workdays.workdays_between(timezone.localdate(), self.deadline)
 
 
 class IssueUpdate(models.Model):
@@ -157,7 +310,11 @@ class IssueUpdate(models.Model):
         indexes = [models.Index(fields=["issue", "at"])]
 
     def __str__(self):
-        return f"{self.issue.number} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.issue.number} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_transition(self):
+        return bool(self.to_status) and self.to_status != self.from_status
 
 
 class VisitPhoto(TrackedModel):
@@ -195,3 +352,51 @@ class IssuePhoto(TrackedModel):
 
     def __str__(self):
         return self.caption or f"{self.issue} #{self.pk}"
+
+
+class IssueRequest(TrackedModel):
+    """A request on a ledger item that the programme office decides: an extension (延期) or "cannot be handled"."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "EXTENSION", _("Extension")
+        UNABLE = "UNABLE", _("Cannot be handled")
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Awaiting the office")
+        APPROVED = "APPROVED", _("Approved")
+        REFUSED = "REFUSED", _("Refused")
+
+    issue = models.ForeignKey(Issue, verbose_name=_("ledger item"), on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reason = models.TextField(_("reason"))
+    current_deadline = models.DateField(_("deadline when requested"), null=True, blank=True)
+    proposed_deadline = models.DateField(_("proposed deadline"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ledger request")
+        verbose_name_plural = _("ledger requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "kind"], condition=Q(status="PENDING"), name="issuerequest_one_pending_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="EXTENSION") | Q(proposed_deadline__isnull=False), name="issuerequest_extension_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="PENDING") | Q(decided_at__isnull=False), name="issuerequest_decided_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issue.number} {self.get_kind_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return self.issue.get_absolute_url()

@@ -1,0 +1,146 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from visits.models import Issue, Visit
+
+LIGHT_LABELS = {"green": _("Green"), "yellow": _("Yellow"), "red": _("Red")}
+
+
+def light_badge(light):
+    if not light:
+        return "—"
+    return format_html('<span class="badge badge-light-{}" data-light="{}">{}</span>', light, light, LIGHT_LABELS[light])
+
+
+class VisitTable(tables.Table):
+    visited_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True, verbose_name=_("Time of visit"))
+    enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"),
+                               linkify=lambda record: record.get_absolute_url())
+    station = tables.Column(accessor="enterprise__station__name", verbose_name=_("Police station"))
+    channel = tables.Column()
+    author = tables.Column(accessor="author__name", verbose_name=_("Recorded by"))
+    received_by = tables.Column(verbose_name=_("Received by"), default="—")
+    services_given = tables.Column(verbose_name=_("Services"), empty_values=(), orderable=False)
+    problem_count = tables.Column(verbose_name=_("Problems"), attrs={"td": {"class": "text-end"}})
+    photo_count = tables.Column(verbose_name=_("Photos"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Visit
+        fields = ["visited_at", "enterprise", "station", "channel", "author", "received_by", "services_given",
+                  "problem_count", "photo_count"]
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "visit-table"}
+        order_by = ("-visited_at",)
+
+    def render_services_given(self, record):
+        return "、".join(str(label) for _name, label in record.services) or "—"
+
+    def value_services_given(self, record):
+        return self.render_services_given(record)
+
+
+class IssueTable(tables.Table):
+    # Ticks for the office's bulk assignment: the inputs belong to the form above the table.
+    issues = tables.CheckBoxColumn(
+        accessor="pk", verbose_name="", attrs={"th__input": {"class": "d-none"}, "input": {"form": "bulk-assign", "class": "form-check-input"}}
+    )
+    number = tables.Column(verbose_name=_("Number"), order_by=("year", "serial"), linkify=True, empty_values=())
+    light = tables.Column(verbose_name=_("Light"), accessor="light_code", order_by=("deadline",))
+    enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"))
+    category = tables.Column()
+    description = tables.Column(verbose_name=_("Problem"), attrs={"td": {"class": "text-break"}})
+    responsible_unit = tables.Column(accessor="responsible_unit__name", verbose_name=_("Responsible unit"), default="—")
+    owner = tables.Column(accessor="owner__name", verbose_name=_("Owner"), default="—")
+    status = tables.Column()
+    deadline = tables.DateColumn(format="Y-m-d", default="—")
+    supervision = tables.Column(default="")
+
+    class Meta:
+        model = Issue
+        fields = ["issues", "number", "light", "enterprise", "category", "description", "responsible_unit", "owner",
+                  "status", "deadline", "supervision"]
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "issue-table"}
+        row_attrs = {"data-light": lambda record: record.light_code or "none"}
+        order_by = ("-number",)
+
+    def render_number(self, record):
+        return record.number
+
+    def render_light(self, record):
+        return light_badge(record.light_code)
+
+    def render_description(self, value):
+        return value if len(value) <= 60 else f"{value[:60]}…"
+
+    def render_supervision(self, record):
+        if not record.supervision:
+            return ""
+        badge = format_html('<span class="badge text-bg-danger">{}</span>', record.get_supervision_display())
+        if getattr(record, "note_due", False):
+            badge = format_html('{} <span class="badge text-bg-warning" title="{}">!</span>', badge,
+                                _("Supervision note missing"))
+        return badge
+
+    def render_deadline(self, record, value):
+        if value is None:
+            return "—"
+        if record.was_extended:
+            return format_html('{} <span class="small text-muted">({} {})</span>', value.isoformat(), _("was"),
+                               record.original_deadline.isoformat())
+        return value.isoformat()
+
+
+def _local(value, fmt="%Y-%m-%d %H:%M"):
+    return timezone.localtime(value).strftime(fmt) if value else ""
+
+
+class IssueExportTable(tables.Table):
+    """The ledger as offices exchange it (问题梳理整改台账): these eleven columns, in this order."""
+
+    number = tables.Column(verbose_name=pgettext_lazy("ledger column", "Number"), empty_values=())
+    enterprise = tables.Column(accessor="enterprise__name", verbose_name=pgettext_lazy("ledger column", "Enterprise"))
+    description = tables.Column(verbose_name=pgettext_lazy("ledger column", "Problem description"))
+    category = tables.Column(verbose_name=pgettext_lazy("ledger column", "Category"))
+    responsible_unit = tables.Column(
+        accessor="responsible_unit__name", verbose_name=pgettext_lazy("ledger column", "Responsible unit"), default=""
+    )
+    owner = tables.Column(accessor="owner__name", verbose_name=pgettext_lazy("ledger column", "Person responsible"), default="")
+    measures = tables.Column(verbose_name=pgettext_lazy("ledger column", "Rectification measures"), default="")
+    deadline = tables.Column(verbose_name=pgettext_lazy("ledger column", "Time limit"), default="")
+    status = tables.Column(verbose_name=pgettext_lazy("ledger column", "Status"))
+    progress = tables.Column(verbose_name=pgettext_lazy("ledger column", "Rectification progress"), empty_values=())
+    closed_at = tables.Column(verbose_name=pgettext_lazy("ledger column", "Closing time"), default="")
+
+    class Meta:
+        model = Issue
+        fields = ["number", "enterprise", "description", "category", "responsible_unit", "owner", "measures",
+                  "deadline", "status", "progress", "closed_at"]
+        order_by = ("year", "serial")
+
+    def value_number(self, record):
+        return record.number
+
+    def value_category(self, record):
+        return record.get_category_display()
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def value_deadline(self, record):
+        return record.deadline.isoformat() if record.deadline else ""
+
+    def value_progress(self, record):
+        """整改情况: the verified result, else the rectification reported, else the latest note."""
+        parts = [record.resolution or getattr(record, "latest_note", "") or ""]
+        if record.status == Issue.Status.TRANSFERRED and record.transferred_to:
+            parts = [f"{record.get_status_display()}：{record.transferred_to}", record.reason]
+        elif record.status in (Issue.Status.UNABLE, Issue.Status.RETURNED):
+            parts = [record.reason]
+        if record.satisfaction:
+            parts.append(f"（{record.get_satisfaction_display()}）")
+        return " ".join(p for p in parts if p)
+
+    def value_closed_at(self, record):
+        return _local(record.closed_at)
