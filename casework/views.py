@@ -83,7 +83,7 @@ class ActionFormView(OneTimeSubmitMixin, ScopedMixin, FormView):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
-                    transaction.set_rollback(True)
+                    # Nothing was written yet (the token's own savepoint rolled back): answer with the first result.
                     return self.already_submitted()
                 self.result = self.perform(form.cleaned_data)
                 if token:

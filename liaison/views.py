@@ -184,7 +184,7 @@ class ObjectFormView(OneTimeSubmitMixin, ScopedMixin):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
-                    transaction.set_rollback(True)
+                    # Nothing was written yet (the token's own savepoint rolled back): answer with the first result.
                     return self.already_submitted()
                 self.object = self.save(form)
                 if not self.scoped_queryset().filter(pk=self.object.pk).exists():
