@@ -8,7 +8,7 @@ from liaison import access
 from liaison.forms import LiaisonForm, LiaisonModelForm
 
 DATE = {"type": "date"}
-DATETIME = {"type": "datetime-local"}
+DATETIME = {"type": "datetime-local", "class": "form-control"}
 
 
 def _datetime_field(label, required=False):

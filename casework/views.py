@@ -362,7 +362,8 @@ class GreenChannelDetailView(ObjectDetailView):
         user, channel = self.request.user, self.object
         today = timezone.localdate()
         context.update(
-            approvals=channel.approvals.select_related("approver")[:120],
+            approvals=channel.approvals.select_related("approver")[:31],
+            approvals_total=channel.approvals.count(),
             missed=selectors.missed_days([channel], today).get(channel.pk, []),
             may_approve=access.can(user, "casework.approve_channel", channel) and channel.is_active,
             may_manage=access.can(user, "casework.manage_channel", channel),
