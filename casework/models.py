@@ -379,6 +379,8 @@ class CoerciveMeasure(TrackedModel):
             raise ValidationError(_("Measures are proposed only on open cases."))
         if self.proposed_on and self.proposed_on > timezone.localdate():
             raise ValidationError({"proposed_on": _("This date is in the future.")})
+        if self.proposed_on and self.case_id and self.proposed_on < _local_date(self.case.received_at):
+            raise ValidationError({"proposed_on": _("A measure cannot be proposed before the case was received.")})
         if self.status in (self.Status.EXECUTED, self.Status.LIFTED) and not self.executed_at:
             raise ValidationError({"executed_at": _("Required in this state.")})
         if self.status == self.Status.LIFTED and not self.lift_reason.strip():

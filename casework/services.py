@@ -54,8 +54,9 @@ def case_save(*, case: Case, actor: User) -> Case:
                 case.pk = None
                 continue
         raise ValidationError(_("The case number could not be allocated; please try again."))
-    _require(access.can(actor, "casework.manage_case", case), _("Only the handling unit or the programme office edits this case."))
     stored = Case.objects.select_for_update().get(pk=case.pk)
+    # Judged on the case as it is stored: the handling unit may hand it on to another unit, not take it over.
+    _require(access.can(actor, "casework.manage_case", stored), _("Only the handling unit or the programme office edits this case."))
     # The state and its times move only through the transitions below.
     for field in ("status", "year", "serial", "filed_at", "solved_at", "closed_at", "transferred_at", "transferred_to", "party_notified_on"):
         setattr(case, field, getattr(stored, field))

@@ -253,3 +253,30 @@ def test_an_officer_of_another_station_does_not_see_the_case(client, world):
     case = CaseFactory(enterprise=world.enterprise_a, handling_unit=world.station_a)
     client.force_login(UserFactory(unit=world.station_b))
     assert client.get(reverse("casework:case_detail", args=[case.pk])).status_code == 404
+
+
+def test_the_handling_unit_may_hand_a_case_on_to_another_unit_but_not_take_one_over(world):
+    case = new_case(world)
+    case.handling_unit = world.team_unit
+    services.case_save(case=case, actor=world.officer)
+    assert Case.objects.get(pk=case.pk).handling_unit == world.team_unit
+    other = new_case(world, handling_unit=world.team_unit)
+    other.handling_unit = world.station_a
+    with pytest.raises(ValidationError, match="handling unit"):
+        services.case_save(case=other, actor=world.officer)
+    assert Case.objects.get(pk=other.pk).handling_unit == world.team_unit
+
+
+def test_a_measure_is_not_proposed_on_a_closed_or_transferred_case_nor_before_receipt(world):
+    from casework.models import CoerciveMeasure
+
+    case = new_case(world)
+    with pytest.raises(ValidationError, match="before the case was received"):
+        services.measure_propose(
+            case=case, actor=world.officer, kind=CoerciveMeasure.Kind.SEAL, target="厂房", grounds="x",
+            proposed_on=timezone.localdate() - dt.timedelta(days=30),
+        )
+    services.case_transfer(case=case, actor=world.officer, receiving_authority="外区分局", party_notified_on=timezone.localdate())
+    with pytest.raises(ValidationError, match="open cases"):
+        services.measure_propose(case=case, actor=world.officer, kind=CoerciveMeasure.Kind.SEAL, target="厂房", grounds="x")
+    assert not CoerciveMeasure.objects.exists()
