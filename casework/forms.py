@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Case as Case_
+from django.db.models import When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,7 +118,9 @@ class MeasureReviewForm(LiaisonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = access.colleagues(self.user).order_by("unit__name", "name")
+        # The reviewer's own unit (the handling unit, the legal team, the leadership) first.
+        own_unit_first = Case_(When(unit_id=getattr(self.user, "unit_id", None), then=0), default=1)
+        self.fields["participants"].queryset = access.colleagues(self.user).order_by(own_unit_first, "unit__name", "name")
         self.fields["participants"].label_from_instance = _person_label
         measure = self.instance_for
         if measure is not None:

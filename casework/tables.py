@@ -8,14 +8,16 @@ ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class CaseTable(tables.Table):
-    number = tables.Column(verbose_name=_("Number"), linkify=True, order_by=("year", "serial"), empty_values=())
+    number = tables.Column(
+        verbose_name=_("Number"), linkify=True, order_by=("year", "serial"), empty_values=(), attrs={"td": {"class": "text-nowrap"}}
+    )
     title = tables.Column(linkify=True)
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"))
     enterprise_role = tables.Column()
     case_type = tables.Column()
     handling_unit = tables.Column(accessor="handling_unit__name", verbose_name=_("Handling unit"))
     status = tables.Column()
-    received_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    received_at = tables.DateTimeColumn(format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap"}})
     hours_to_filing = tables.Column(verbose_name=_("Hours to filing"), empty_values=(), orderable=False)
     criminal_detentions = tables.Column(verbose_name=_("Criminal det."))
     administrative_detentions = tables.Column(verbose_name=_("Admin. det."))
