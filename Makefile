@@ -22,13 +22,13 @@ run: $(STAMP)
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
 		else echo "Chromium is missing: install Debian's chromium package (browser tests will fail)."; fi; \
 	fi
 
 test: $(STAMP) browser-deps
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
@@ -36,8 +36,8 @@ lint: $(STAMP)
 
 # Refresh the Chinese catalogue after changing user-facing strings (needs GNU gettext).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_hans --no-obsolete --no-location -i ".venv/*" -i "staticfiles/*"
-	$(PY) manage.py compilemessages -l zh_hans
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "staticfiles/*" -i "tests/*"
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans -i ".venv"
 
 clean:
 	rm -rf $(VENV) staticfiles

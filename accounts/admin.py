@@ -1,6 +1,7 @@
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuthEvent, StationLiaison, Unit, User
@@ -14,8 +15,15 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+class UserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "name", "badge_number", "unit", "role", "phone")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
     list_display = ["username", "name", "badge_number", "unit", "role", "is_active", "is_staff"]
     list_filter = ["role", "unit__kind", "is_active", "is_staff"]
     search_fields = ["username", "name", "badge_number", "phone"]
@@ -28,7 +36,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "name", "unit", "role", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "name", "badge_number", "unit", "role", "phone", "usable_password", "password1", "password2"),
+            },
+        ),
     )
 
 

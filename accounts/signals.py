@@ -1,5 +1,7 @@
 """Every sign-in, sign-out, failure and lockout goes into the audit log."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -21,6 +23,11 @@ def _record(kind, request, username, user=None):
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     _record(AuthEvent.Kind.LOGIN, request, user.get_username(), user)
+    if request is not None and hasattr(request, "session"):
+        # The 12-hour absolute limit counts from here (liaison.middleware.SessionTimeoutMiddleware).
+        now = int(time.time())
+        request.session["login_at"] = now
+        request.session["seen_at"] = now
 
 
 @receiver(user_logged_out)

@@ -4,14 +4,13 @@
   the legal review, the handling units (and the office) those awaiting their own; the office sees green-channel
   days without an approval; a designated officer sees today's approvals still to give.
 - `dossier_tabs(request, enterprise)`: the enterprise's cases (with their measures), green channels and
-  activities, each a `Tab` rendered by templates/casework/_dossier_tab.html.
-- `dossier_timeline(request, enterprise)`: dated entries for the file's timeline.
+  activities, each a `liaison.dossier.Tab` rendered by templates/casework/_dossier_tab.html.
+- `dossier_timeline(request, enterprise)`: `liaison.dossier.TimelineEntry`s for the file's timeline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
@@ -20,27 +19,10 @@ from django.utils.translation import gettext as _
 from casework import selectors
 from casework.models import CoerciveMeasure, GreenChannel, MeasureReview
 from liaison import access
+from liaison.dossier import Tab, TimelineEntry
 from liaison.home import Panel
 
 PANEL_LIMIT = 10
-
-
-@dataclass
-class Tab:
-    id: str
-    title: str
-    template: str
-    context: dict = field(default_factory=dict)
-    count: int = 0
-
-
-@dataclass
-class TimelineEntry:
-    at: dt.datetime
-    kind: str
-    title: str
-    url: str = ""
-    icon: str = "bi-circle"
 
 
 # ---------------------------------------------------------------- home
@@ -98,66 +80,110 @@ def home_panels(request) -> list[Panel]:
     return panels
 
 
-# ---------------------------------------------------------------- the enterprise file
+# ---------------------------------------------------------------- the enterprise file (liaison.dossier)
+
+TIMELINE_LIMIT = 200
 
 
-def dossier_tabs(request, enterprise) -> list[Tab]:
-    user = request.user
-    template = "casework/_dossier_tab.html"
-    cases = list(
+def _case_rows(user, enterprise):
+    return list(
         access.cases(user).filter(enterprise=enterprise).select_related("handling_unit")
         .prefetch_related(Prefetch("measures", queryset=CoerciveMeasure.objects.order_by("-proposed_on", "-pk")))
         .order_by("-received_at")
     )
-    channels = list(
+
+
+def _channel_rows(user, enterprise):
+    return list(
         access.green_channels(user).filter(enterprise=enterprise).select_related("officer")
         .annotate(last_approval=Max("approvals__date"), n_approvals=Count("approvals")).order_by("-started_on")
     )
-    activities = list(
-        access.activities(user).filter(enterprises=enterprise).prefetch_related("units").order_by("-held_on", "-pk")
-    )
-    may_add_case = access.can(user, "casework.add_case")
-    may_add_activity = access.can(user, "casework.add_activity")
+
+
+def _activity_rows(user, enterprise):
+    return list(access.activities(user).filter(enterprises=enterprise).prefetch_related("units").order_by("-held_on", "-pk"))
+
+
+def dossier_tabs(request, enterprise) -> list[Tab]:
+    """Cases (with their measures), green channels and activities: counted now, their rows built only when open."""
+    user = request.user
+    template = "casework/_dossier_tab.html"
+
+    def context(section, rows, permission):
+        return lambda: {
+            "casework_section": section, "casework_rows": rows(user, enterprise), "casework_may_add": access.can(user, permission),
+        }
+
+    n_cases = access.cases(user).filter(enterprise=enterprise).count()
+    n_channels = access.green_channels(user).filter(enterprise=enterprise).count()
+    n_activities = access.activities(user).filter(enterprises=enterprise).count()
     return [
-        Tab("cases", _("Cases"), template, {"section": "cases", "enterprise": enterprise, "cases": cases, "may_add": may_add_case}, len(cases)),
-        Tab(
-            "green-channel", _("Green channel"), template,
-            {"section": "channels", "enterprise": enterprise, "channels": channels, "may_add": access.can(user, "casework.manage_channel")},
-            len(channels),
-        ),
-        Tab(
-            "activities", _("Activities"), template,
-            {"section": "activities", "enterprise": enterprise, "activities": activities, "may_add": may_add_activity},
-            len(activities),
-        ),
+        Tab("cases", _("Cases"), template, context("cases", _case_rows, "casework.add_case"), order=110,
+            count=n_cases or None, icon="bi-folder2-open"),
+        Tab("green-channel", _("Green channel"), template, context("channels", _channel_rows, "casework.manage_channel"),
+            order=120, count=n_channels or None, icon="bi-signpost-split"),
+        Tab("activities", _("Activities"), template, context("activities", _activity_rows, "casework.add_activity"),
+            order=130, count=n_activities or None, icon="bi-megaphone"),
     ]
 
 
-def dossier_timeline(request, enterprise):
-    user = request.user
-    for case in access.cases(user).filter(enterprise=enterprise).only(
-        "pk", "year", "serial", "title", "received_at", "solved_at", "transferred_at", "transferred_to", "status"
-    ):
-        yield TimelineEntry(case.received_at, "case", _("Case received: %(title)s") % {"title": case.title}, case.get_absolute_url(), "bi-inbox")
-        if case.solved_at:
-            yield TimelineEntry(case.solved_at, "case", _("Case solved: %(title)s") % {"title": case.title}, case.get_absolute_url(), "bi-check2-circle")
-        if case.transferred_at:
-            yield TimelineEntry(
-                case.transferred_at, "case", _("Case transferred to %(to)s") % {"to": case.transferred_to}, case.get_absolute_url(), "bi-send"
-            )
-    for measure in access.measures(user).filter(case__enterprise=enterprise):
-        at = timezone.make_aware(dt.datetime.combine(measure.proposed_on, dt.time(9)))
-        yield TimelineEntry(at, "measure", _("Coercive measure proposed: %(m)s") % {"m": measure}, measure.get_absolute_url(), "bi-shield-exclamation")
-        if measure.executed_at:
-            yield TimelineEntry(measure.executed_at, "measure", _("Coercive measure executed: %(m)s") % {"m": measure}, measure.get_absolute_url(), "bi-shield-lock")
-        if measure.lifted_at:
-            yield TimelineEntry(measure.lifted_at, "measure", _("Coercive measure lifted: %(m)s") % {"m": measure}, measure.get_absolute_url(), "bi-shield-check")
-    for channel in access.green_channels(user).filter(enterprise=enterprise):
-        at = timezone.make_aware(dt.datetime.combine(channel.started_on, dt.time(9)))
-        yield TimelineEntry(at, "channel", _("Green channel opened: %(s)s") % {"s": channel.subject}, channel.get_absolute_url(), "bi-signpost-split")
-    for activity in access.activities(user).filter(enterprises=enterprise):
-        at = timezone.make_aware(dt.datetime.combine(activity.held_on, dt.time(9)))
-        yield TimelineEntry(
-            at, "activity", f"{activity.get_kind_display()}：{activity.title}", activity.get_absolute_url(), "bi-megaphone"
-        )
+def _at_nine(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
 
+
+def dossier_timeline(request, enterprise):
+    """Dated entries for the file's timeline, newest first, stopping at ?before= and a few hundred entries."""
+    user = request.user
+    before = _parse_before(request.GET.get("before"))
+    entries: list[TimelineEntry] = []
+    cases = access.cases(user).filter(enterprise=enterprise).select_related("handling_unit").order_by("-received_at")
+    for case in cases[:TIMELINE_LIMIT]:
+        url, label = case.get_absolute_url(), _("Case")
+        unit = case.handling_unit.name
+        entries.append(TimelineEntry(case.received_at, "case", label, _("Case received: %(t)s") % {"t": case.title},
+                                     case.get_case_type_display(), unit, url, "bi-inbox", f"case:{case.pk}:received"))
+        if case.filed_at:
+            entries.append(TimelineEntry(case.filed_at, "case", label, _("Case filed: %(t)s") % {"t": case.title},
+                                         "", unit, url, "bi-journal-check", f"case:{case.pk}:filed"))
+        if case.solved_at:
+            entries.append(TimelineEntry(case.solved_at, "case", label, _("Case solved: %(t)s") % {"t": case.title},
+                                         "", unit, url, "bi-check2-circle", f"case:{case.pk}:solved"))
+        if case.transferred_at:
+            entries.append(TimelineEntry(case.transferred_at, "case", label,
+                                         _("Case transferred to %(to)s") % {"to": case.transferred_to},
+                                         case.title, unit, url, "bi-send", f"case:{case.pk}:transferred"))
+    measures = access.measures(user).filter(case__enterprise=enterprise).select_related("created_by").order_by("-proposed_on")
+    for m in measures[:TIMELINE_LIMIT]:
+        url, label = m.get_absolute_url(), _("Coercive measure")
+        entries.append(TimelineEntry(_at_nine(m.proposed_on), "measure", label, _("Proposed: %(m)s") % {"m": m},
+                                     "", str(m.created_by or ""), url, "bi-shield-exclamation", f"measure:{m.pk}:proposed"))
+        if m.executed_at:
+            entries.append(TimelineEntry(m.executed_at, "measure", label, _("Executed: %(m)s") % {"m": m},
+                                         m.execution_note, "", url, "bi-shield-lock", f"measure:{m.pk}:executed"))
+        if m.lifted_at:
+            entries.append(TimelineEntry(m.lifted_at, "measure", label, _("Lifted: %(m)s") % {"m": m},
+                                         m.lift_reason, "", url, "bi-shield-check", f"measure:{m.pk}:lifted"))
+    for channel in access.green_channels(user).filter(enterprise=enterprise).select_related("officer")[:TIMELINE_LIMIT]:
+        entries.append(TimelineEntry(_at_nine(channel.started_on), "channel", _("Green channel"),
+                                     _("Green channel opened: %(s)s") % {"s": channel.subject}, channel.get_frequency_display(),
+                                     channel.officer.name, channel.get_absolute_url(), "bi-signpost-split",
+                                     f"channel:{channel.pk}:opened"))
+    activities = access.activities(user).filter(enterprises=enterprise).order_by("-held_on")
+    for activity in activities[:TIMELINE_LIMIT]:
+        entries.append(TimelineEntry(_at_nine(activity.held_on), "activity", activity.get_kind_display(), activity.title,
+                                     f"{activity.place} · {activity.figure}", "", activity.get_absolute_url(), "bi-megaphone",
+                                     f"activity:{activity.pk}"))
+    if before is not None:
+        entries = [e for e in entries if e.at < before]
+    entries.sort(key=lambda e: (e.at, e.key), reverse=True)
+    return entries[:TIMELINE_LIMIT]
+
+
+def _parse_before(value):
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace(" ", "+"))
+    except ValueError:
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

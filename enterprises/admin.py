@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from enterprises.models import Assignment, Enterprise
+from enterprises.models import Assignment, Attachment, Enterprise, Plan, PlanTask
 
 
 class AssignmentInline(admin.TabularInline):
@@ -33,3 +33,55 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["enterprise__name", "officer__name", "team__name"]
     autocomplete_fields = ["enterprise", "officer", "team"]
     list_select_related = ["enterprise", "officer", "team"]
+
+
+class PlanTaskInline(admin.TabularInline):
+    model = PlanTask
+    extra = 0
+    can_delete = False
+    fk_name = "plan"
+    fields = ["title", "owner", "starts_on", "workdays", "deadline", "done_at", "done_by", "completion_note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    """Read-only: a plan moves DRAFT → APPROVED → CLOSED through its services only (checked and audited)."""
+
+    list_display = ["title", "enterprise", "status", "approved_at", "review_on"]
+    list_filter = ["status", "enterprise__station"]
+    search_fields = ["title", "enterprise__name"]
+    list_select_related = ["enterprise"]
+    inlines = [PlanTaskInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Documents are listed for reference; they are added and removed in the file, never deleted here."""
+
+    list_display = ["title", "enterprise", "kind", "file_type", "created_at", "removed_at"]
+    list_filter = ["kind", "file_type"]
+    search_fields = ["title", "enterprise__name"]
+    list_select_related = ["enterprise"]
+    exclude = ["file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from enterprises.models import Assignment, Enterprise
+from enterprises.models import Assignment, Enterprise, Plan, PlanTask
 from liaison import access
 
 
@@ -65,4 +66,80 @@ class EnterpriseFilter(django_filters.FilterSet):
             return queryset.filter(Exists(current))
         if value == "no":
             return queryset.filter(~Exists(current))
+        return queryset
+
+
+class PlanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Enterprise or title"), method="search")
+    station = django_filters.ModelChoiceFilter(label=_("Police station"), field_name="enterprise__station", queryset=Unit.objects.none())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Plan.Status.choices, empty_label=_("All"))
+    review = django_filters.ChoiceFilter(
+        label=_("Review"), choices=(("due", _("Past its review date")),), method="filter_review", empty_label=_("All")
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["q", "station", "status", "review"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        self.filters["station"].queryset = Unit.objects.filter(pk__in=access.station_ids(user)) if user else Unit.objects.none()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(title__icontains=value))
+
+    def filter_review(self, queryset, name, value):
+        if value == "due":
+            return queryset.filter(status=Plan.Status.APPROVED, review_on__lt=timezone.localdate())
+        return queryset
+
+
+class PlanTaskFilter(django_filters.FilterSet):
+    STATES = (("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done")))
+    q = django_filters.CharFilter(label=_("Task or enterprise"), method="search")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=STATES, method="filter_state", empty_label=_("All"))
+    mine = django_filters.BooleanFilter(
+        label=_("My tasks"), method="filter_mine",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    station = django_filters.ModelChoiceFilter(
+        label=_("Police station"), field_name="plan__enterprise__station", queryset=Unit.objects.none()
+    )
+
+    class Meta:
+        model = PlanTask
+        fields = ["q", "state", "mine", "station"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.user = getattr(request, "user", None)
+        self.filters["station"].queryset = (
+            Unit.objects.filter(pk__in=access.station_ids(self.user)) if self.user else Unit.objects.none()
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(plan__enterprise__name__icontains=value))
+
+    def filter_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "open":
+            return queryset.filter(done_at__isnull=True)
+        if value == "overdue":
+            return queryset.filter(done_at__isnull=True, deadline__lt=today, plan__status=Plan.Status.APPROVED)
+        if value == "done":
+            return queryset.filter(done_at__isnull=False)
+        return queryset
+
+    def filter_mine(self, queryset, name, value):
+        if value is True and self.user is not None:
+            return queryset.filter(owner=self.user)
+        if value is False and self.user is not None:
+            return queryset.exclude(owner=self.user)
         return queryset

@@ -1,10 +1,13 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
-from enterprises.models import Assignment, Enterprise
+from enterprises.models import Assignment, Attachment, Enterprise, Plan, PlanTask
+from enterprises.services import MAX_TASK_WORKDAYS
 from liaison import access, creditcode
 from liaison.forms import LiaisonForm, LiaisonModelForm
+from visits.models import Issue, Visit
 
 
 class EnterpriseForm(LiaisonModelForm):
@@ -95,3 +98,98 @@ class AssignmentForm(LiaisonForm):
 
 class AssignmentEndForm(LiaisonForm):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+# ---------------------------------------------------------------- plans, tasks, attachments
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def officer_label(user):
+    return f"{user.name}（{user.unit or user.get_role_display()}）"
+
+
+class PlanForm(LiaisonModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "situation", "risks", "needs", "goals", "measures", "responsible_officers", "review_on"]
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 3}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
+            "responsible_officers": forms.SelectMultiple(attrs={"size": 6}),
+            "review_on": DATE_INPUT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = self.fields["responsible_officers"]
+        officers.queryset = access.colleagues(self.user).order_by("unit__name", "name")
+        officers.label_from_instance = officer_label
+        officers.help_text = _("Hold Ctrl (or Cmd) to choose several.")
+
+    def clean_review_on(self):
+        review_on = self.cleaned_data["review_on"]
+        if review_on <= timezone.localdate():
+            raise forms.ValidationError(_("The review date must be in the future."))
+        return review_on
+
+
+class PlanApproveForm(LiaisonForm):
+    note = forms.CharField(label=_("Leader's instruction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanCloseForm(LiaisonForm):
+    reason = forms.CharField(label=_("Reason for closing"), max_length=300)
+
+
+class PlanTaskForm(LiaisonModelForm):
+    class Meta:
+        model = PlanTask
+        fields = ["title", "description", "owner", "starts_on", "workdays"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "starts_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.colleagues(self.user).order_by("unit__name", "name")
+        self.fields["owner"].label_from_instance = officer_label
+        self.fields["workdays"].min_value = 1
+        self.fields["workdays"].widget.attrs.update(min=1, max=MAX_TASK_WORKDAYS)
+
+    def clean_workdays(self):
+        value = self.cleaned_data["workdays"]
+        if value is None or value < 1:
+            raise forms.ValidationError(_("Give at least one working day."))
+        if value > MAX_TASK_WORKDAYS:
+            raise forms.ValidationError(_("At most %(n)d working days (about a year).") % {"n": MAX_TASK_WORKDAYS})
+        return value
+
+
+class TaskCompleteForm(LiaisonForm):
+    completion_note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(LiaisonForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    document_date = forms.DateField(label=_("Date of the document"), required=False, widget=DATE_INPUT)
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    visit = forms.ModelChoiceField(label=_("From the visit"), queryset=Visit.objects.none(), required=False)
+    issue = forms.ModelChoiceField(label=_("About the ledger item"), queryset=Issue.objects.none(), required=False)
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        self.fields["visit"].queryset = access.visits(self.user).filter(enterprise=enterprise).order_by("-visited_at")
+        self.fields["visit"].label_from_instance = lambda v: f"{timezone.localtime(v.visited_at):%Y-%m-%d %H:%M} {v.get_channel_display()}"
+        self.fields["issue"].queryset = access.issues(self.user).filter(enterprise=enterprise).order_by("-year", "-serial")
+        self.fields["issue"].label_from_instance = lambda i: f"{i.number} {i.description[:40]}"
+
+
+class AttachmentRemoveForm(LiaisonForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -12,6 +12,7 @@ from accounts.models import Unit, User
 from liaison import creditcode
 from liaison.models import TrackedModel
 from liaison.phones import validate_phone
+from liaison.uploads import upload_path
 
 
 class Enterprise(TrackedModel):
@@ -206,3 +207,201 @@ class Assignment(TrackedModel):
                 raise ValidationError({"officer": _("The community officer must belong to the enterprise's police station.")})
         if self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("An assignment cannot end before it starts.")})
+
+
+class Plan(TrackedModel):
+    """一企一策: the tailored escort plan for one enterprise.
+
+    DRAFT → APPROVED (by a bureau leader) → CLOSED. At most one plan per enterprise is approved at a time;
+    approving a new one closes the old one, which stays readable in the file.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("Draft")
+        APPROVED = "APPROVED", _("Approved")
+        CLOSED = "CLOSED", _("Closed")
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(_("title"), max_length=200)
+    situation = models.TextField(_("the enterprise's situation"))
+    risks = models.TextField(_("risks"), blank=True)
+    needs = models.TextField(_("needs raised by the enterprise"), blank=True)
+    goals = models.TextField(_("goals"))
+    measures = models.TextField(_("measures"))
+    responsible_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible officers"), related_name="plans_responsible", blank=True
+    )
+    review_on = models.DateField(_("review date"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approval_note = models.TextField(_("leader's instruction"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name=_("replaced by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["enterprise", "-created_at"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            # One approved plan per enterprise: the database refuses a second one, whatever the code does.
+            models.UniqueConstraint(fields=["enterprise"], condition=Q(status="APPROVED"), name="plan_one_approved_per_enterprise"),
+            models.CheckConstraint(
+                condition=Q(status="DRAFT") | (Q(approved_at__isnull=False) & Q(approved_by__isnull=False))
+                | Q(status="CLOSED", approved_at__isnull=True),
+                name="plan_approved_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="CLOSED") | Q(closed_at__isnull=False), name="plan_closed_has_time"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "review_on"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("enterprises:plan_detail", args=[self.pk])
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+    @property
+    def review_overdue(self):
+        return self.is_approved and self.review_on < timezone.localdate()
+
+    def clean(self):
+        if self.enterprise_id and self._state.adding and self.enterprise.status != Enterprise.Status.ACTIVE:
+            raise ValidationError(_("A closed enterprise gets no new plan."))
+
+
+PROGRAMME_ROLES = (User.Role.LEADER, User.Role.COORDINATOR, User.Role.TEAM, User.Role.OFFICER)
+
+
+class PlanTask(TrackedModel):
+    """节点化: one step of a plan, with its owner and a deadline counted in working days."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="plan_tasks")
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    workdays = models.PositiveSmallIntegerField(
+        _("working days"), help_text=_("The deadline is this many working days after the start (official calendar).")
+    )
+    deadline = models.DateField(_("deadline"), db_index=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True, db_index=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("marked done by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completion_note = models.TextField(_("completion note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "starts_on", "deadline", "pk"]
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        constraints = [
+            models.CheckConstraint(condition=Q(deadline__gte=models.F("starts_on")), name="plantask_deadline_after_start"),
+            models.CheckConstraint(condition=Q(workdays__gte=1), name="plantask_workdays_positive"),
+            models.CheckConstraint(
+                condition=(Q(done_at__isnull=True) & Q(done_by__isnull=True)) | (Q(done_at__isnull=False) & Q(done_by__isnull=False)),
+                name="plantask_done_has_who_and_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "done_at", "deadline"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("enterprises:plan_detail", args=[self.plan_id]) + f"#task-{self.pk}"
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self):
+        return not self.is_done and self.deadline < timezone.localdate()
+
+    def clean(self):
+        if self.owner_id and (not self.owner.is_active or self.owner.role not in PROGRAMME_ROLES):
+            raise ValidationError({"owner": _("The owner must be an active officer, team member, leader or coordinator.")})
+
+
+class Attachment(TrackedModel):
+    """A document in the enterprise's file: a scanned commitment letter, a letter delivered, a record."""
+
+    class Kind(models.TextChoices):
+        COMMITMENT = "COMMITMENT", _("Service-steward commitment letter")
+        LETTER = "LETTER", _("Letter to the entrepreneur")
+        PLAN = "PLAN", _("Signed plan")
+        RECORD = "RECORD", _("Work record")
+        BRIEFING = "BRIEFING", _("Briefing")
+        OTHER = "OTHER", _("Other document")
+
+    class FileType(models.TextChoices):
+        PDF = "pdf", "PDF"
+        IMAGE = "image", _("Image")
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    document_date = models.DateField(_("date of the document"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=upload_path)
+    file_type = models.CharField(_("file type"), max_length=5, choices=FileType.choices)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    visit = models.ForeignKey(
+        "visits.Visit", verbose_name=_("visit"), on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    issue = models.ForeignKey(
+        "visits.Issue", verbose_name=_("ledger item"), on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("removed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["enterprise", "removed_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id]) + "?tab=documents"
+
+    @property
+    def extension(self):
+        return "pdf" if self.file_type == self.FileType.PDF else (self.file.name.rsplit(".", 1)[-1].lower() or "jpg")
+
+    @property
+    def download_name(self):
+        return f"{self.title}.{self.extension}"
+
+    def clean(self):
+        if self.visit_id and self.visit.enterprise_id != self.enterprise_id:
+            raise ValidationError({"visit": _("The visit belongs to another enterprise.")})
+        if self.issue_id and self.issue.enterprise_id != self.enterprise_id:
+            raise ValidationError({"issue": _("The ledger item belongs to another enterprise.")})

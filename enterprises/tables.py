@@ -1,7 +1,8 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Plan, PlanTask
 
 
 class EnterpriseTable(tables.Table):
@@ -43,3 +44,77 @@ class EnterpriseTable(tables.Table):
 
     def value_next_visit(self, record):
         return self.render_next_visit(record)
+
+
+class PlanTable(tables.Table):
+    title = tables.Column(linkify=True)
+    enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"),
+                               linkify=lambda record: record.enterprise.get_absolute_url())
+    station = tables.Column(accessor="enterprise__station__name", verbose_name=_("Police station"))
+    status = tables.Column()
+    tasks_open = tables.Column(verbose_name=_("Open tasks"), attrs={"td": {"class": "text-end"}})
+    tasks_overdue = tables.Column(verbose_name=_("Overdue tasks"), attrs={"td": {"class": "text-end"}})
+    approved_at = tables.DateTimeColumn(format="Y-m-d", default="—")
+    review_on = tables.DateColumn(format="Y-m-d")
+
+    class Meta:
+        model = Plan
+        fields = ["title", "enterprise", "station", "status", "tasks_open", "tasks_overdue", "approved_at", "review_on"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = ("enterprise",)
+
+    def render_review_on(self, record, value):
+        if record.review_overdue:
+            return format_html('<span class="text-danger fw-semibold">{}</span>', value.isoformat())
+        return value.isoformat()
+
+    def value_review_on(self, record, value):
+        return value.isoformat()
+
+
+class PlanTaskTable(tables.Table):
+    title = tables.Column(linkify=True)
+    enterprise = tables.Column(accessor="plan__enterprise__name", verbose_name=_("Enterprise"))
+    plan = tables.Column(accessor="plan__title", verbose_name=_("Plan"), linkify=lambda record: record.plan.get_absolute_url())
+    owner = tables.Column(accessor="owner__name", verbose_name=_("Owner"))
+    starts_on = tables.DateColumn(format="Y-m-d")
+    deadline = tables.DateColumn(format="Y-m-d")
+    state = tables.Column(verbose_name=_("State"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = PlanTask
+        fields = ["title", "enterprise", "plan", "owner", "starts_on", "deadline", "state"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = ("deadline",)
+
+    def render_state(self, record):
+        if record.done_at:
+            return format_html('<span class="badge text-bg-success">{}</span>', _("Done"))
+        if record.plan.status != Plan.Status.APPROVED:
+            return format_html('<span class="badge text-bg-secondary">{}</span>', record.plan.get_status_display())
+        if record.is_overdue:
+            return format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue"))
+        return format_html('<span class="badge text-bg-primary">{}</span>', _("Open"))
+
+    def value_state(self, record):
+        if record.done_at:
+            return str(_("Done"))
+        if record.plan.status != Plan.Status.APPROVED:
+            return str(record.plan.get_status_display())
+        return str(_("Overdue") if record.is_overdue else _("Open"))
+
+
+class UnplannedEnterpriseTable(tables.Table):
+    name = tables.Column(linkify=lambda record: record.get_absolute_url() + "?tab=plan")
+    station = tables.Column(accessor="station__name", verbose_name=_("Police station"))
+    is_key = tables.BooleanColumn(verbose_name=_("Key"), yesno=("★", ""))
+    community_officer = tables.Column(verbose_name=_("Community officer"), default="—")
+    draft_count = tables.Column(verbose_name=_("Drafts"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "station", "is_key", "community_officer", "draft_count"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = ("-is_key", "name")
+        prefix = "u-"
+        per_page = 25

@@ -185,8 +185,114 @@ VISITS_PERMISSIONS: dict[str, Callable] = {}
 
 # ================================================================ plans, tasks and attachments (enterprises app)
 
-PLANS_SCOPES: dict[str, Callable] = {}
-PLANS_PERMISSIONS: dict[str, Callable] = {}
+
+
+def plans(user) -> QuerySet:
+    """Plans of the enterprises in scope, and any plan in which the user owns a task (to report on it)."""
+    from enterprises.models import Plan, PlanTask
+
+    if not is_programme_user(user):
+        return Plan.objects.none()
+    if sees_everything(user):
+        return Plan.objects.all()
+    owns_task = PlanTask.objects.filter(plan=OuterRef("pk"), owner_id=user.pk)
+    return Plan.objects.filter(Q(enterprise__in=enterprises(user).values("pk")) | Exists(owns_task))
+
+
+def plan_tasks(user) -> QuerySet:
+    """Tasks of the plans of the enterprises in scope, and the user's own tasks wherever they are."""
+    from enterprises.models import PlanTask
+
+    if not is_programme_user(user):
+        return PlanTask.objects.none()
+    if sees_everything(user):
+        return PlanTask.objects.all()
+    return PlanTask.objects.filter(Q(plan__enterprise__in=enterprises(user).values("pk")) | Q(owner_id=user.pk))
+
+
+def attachments(user) -> QuerySet:
+    from enterprises.models import Attachment
+
+    return Attachment.objects.filter(enterprise__in=enterprises(user).values("pk"))
+
+
+def answers_for(user, enterprise) -> bool:
+    """The office and leaders, or an officer or team currently assigned to this enterprise."""
+    if enterprise is None:
+        return False
+    if sees_everything(user):
+        return True
+    r = role_of(user)
+    current = enterprise.assignments.filter(ended_on__isnull=True)
+    if r == OFFICER:
+        return current.filter(officer_id=user.pk).exists()
+    if r == TEAM:
+        return current.filter(Q(team_id=user.unit_id) | Q(officer_id=user.pk)).exists()
+    return False
+
+
+def _plan_draft(user, enterprise=None) -> bool:
+    """Drafting a plan: the office, leaders, and the officers and teams assigned to that enterprise."""
+    if enterprise is None:
+        return sees_everything(user) or role_of(user) in (OFFICER, TEAM)
+    return answers_for(user, enterprise)
+
+
+def _plan_edit(user, plan=None) -> bool:
+    """Only a draft is edited; an approved plan is changed by approving a new one."""
+    if plan is None:
+        return _plan_draft(user)
+    return plan.status == plan.Status.DRAFT and answers_for(user, plan.enterprise)
+
+
+def _plan_tasks_edit(user, plan=None) -> bool:
+    """Tasks are planned while the plan is a draft and kept up to date while it is approved."""
+    if plan is None:
+        return _plan_draft(user)
+    return plan.status != plan.Status.CLOSED and answers_for(user, plan.enterprise)
+
+
+def _task_edit(user, task=None) -> bool:
+    if task is None:
+        return _plan_draft(user)
+    return not task.is_done and _plan_tasks_edit(user, task.plan)
+
+
+def _task_complete(user, task=None) -> bool:
+    """The task's owner reports it done, or anyone who answers for the enterprise."""
+    if not is_programme_user(user):
+        return False
+    if task is None:
+        return True
+    return task.owner_id == user.pk or answers_for(user, task.plan.enterprise)
+
+
+def _attachment_remove(user, attachment=None) -> bool:
+    if is_office(user):
+        return True
+    return attachment is not None and is_programme_user(user) and attachment.created_by_id == user.pk
+
+
+PLANS_SCOPES: dict[str, Callable] = {
+    "enterprises.plan": plans,
+    "enterprises.plantask": plan_tasks,
+    "enterprises.attachment": attachments,
+}
+PLANS_PERMISSIONS: dict[str, Callable] = {
+    "enterprises.plan_view": lambda user, obj=None: is_programme_user(user),
+    "enterprises.plan_add": _plan_draft,
+    "enterprises.plan_edit": _plan_edit,
+    "enterprises.plan_approve": lambda user, obj=None: is_leader(user),
+    "enterprises.plan_close": lambda user, obj=None: sees_everything(user),
+    "enterprises.plan_overview": lambda user, obj=None: sees_everything(user),
+    "enterprises.task_add": _plan_tasks_edit,
+    "enterprises.task_edit": _task_edit,
+    "enterprises.task_complete": _task_complete,
+    "enterprises.attachment_add": lambda user, obj=None: is_programme_user(user),
+    "enterprises.attachment_download": lambda user, obj=None: is_programme_user(user),
+    "enterprises.attachment_remove": _attachment_remove,
+    "enterprises.file_download": lambda user, obj=None: is_programme_user(user),
+}
 
 
 # ================================================================ referrals, meetings, notices (supervision app)

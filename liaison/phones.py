@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Area code 0 + 2–3 digits, then a 7–8 digit number, optional extension; or a short service number.
-LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(\d{1,6})?$|^\d{7,8}$")
+LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(\d{1,6})?$|^[1-9]\d{6,7}$")
 
 
 def normalise_phone(value: str) -> str:

@@ -142,6 +142,14 @@ class OneTimeSubmitMixin:
         context["submit_token"] = uuid.uuid4().hex
         return context
 
+    def post(self, request, *args, **kwargs):
+        # A repeat of a form that already went through leads to its result, before any validation runs
+        # (a re-validated repeat would only report "already exists").
+        token = request.POST.get(TOKEN_FIELD, "")[:64]
+        if token and SubmitToken.objects.filter(token=token, user=request.user).exclude(result_url="").exists():
+            return self.already_submitted()
+        return super().post(request, *args, **kwargs)
+
     def claim_token(self):
         token = self.request.POST.get(TOKEN_FIELD, "")[:64]
         if not token:
@@ -184,7 +192,7 @@ class ObjectFormView(OneTimeSubmitMixin, ScopedMixin):
             with transaction.atomic():
                 token = self.claim_token()
                 if token is False:
-                    # Nothing was written yet (the token's own savepoint rolled back): answer with the first result.
+                    # Nothing was written (the refused token was its own savepoint): lead to the first result.
                     return self.already_submitted()
                 self.object = self.save(form)
                 if not self.scoped_queryset().filter(pk=self.object.pk).exists():

@@ -155,9 +155,9 @@ def test_the_activity_appears_on_the_enterprise_file_tabs(rf, world):
     ActivityFactory(title="别处的宣传", enterprises=[world.enterprise_b], units=[world.station_b])
     request = rf.get("/")
     request.user = world.officer
-    tabs = {tab.id: tab for tab in dossier_tabs(request, world.enterprise_a)}
+    tabs = {tab.key: tab for tab in dossier_tabs(request, world.enterprise_a)}
     assert tabs["activities"].count == 1
-    assert [a.title for a in tabs["activities"].context["activities"]] == ["“3·15”宣传"]
+    assert [a.title for a in tabs["activities"].context()["casework_rows"]] == ["“3·15”宣传"]
 
 
 def test_editing_keeps_enterprises_outside_the_editors_reach(client, world):

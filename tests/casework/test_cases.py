@@ -199,9 +199,13 @@ def test_the_case_list_filtered_by_an_enterprise_out_of_scope_shows_nothing(clie
     assert "乙企业的案件" not in response.content.decode()
 
 
-def test_the_enterprise_file_links_to_its_cases(client, world):
+def test_the_enterprise_file_has_a_cases_tab_that_links_to_the_filtered_case_list(client, world):
+    case = CaseFactory(enterprise=world.enterprise_a, title="加油站被敲诈勒索案")
     client.force_login(world.officer)
-    page = client.get(reverse("enterprises:enterprise_detail", args=[world.enterprise_a.pk])).content.decode()
+    url = reverse("enterprises:enterprise_detail", args=[world.enterprise_a.pk])
+    assert 'id="tab-cases"' in client.get(url).content.decode()
+    page = client.get(url + "?tab=cases").content.decode()
+    assert 'id="dossier-cases"' in page and case.get_absolute_url() in page
     assert f'{reverse("casework:case_list")}?enterprise={world.enterprise_a.pk}' in page
 
 

@@ -52,42 +52,49 @@ def test_no_panel_when_nothing_waits(client, world):
     assert "panel-measures" not in home(client, world.leader)
 
 
-def test_the_file_tabs_show_cases_with_their_measures_channels_and_activities(rf, world):
+def test_the_file_tabs_show_cases_with_their_measures_channels_and_activities(client, rf, world):
     measure = measure_in_station_a(world, reviews=1)
     CaseFactory(enterprise=world.enterprise_b, title="乙企业的案件")
-    GreenChannelFactory(enterprise=world.enterprise_a, officer=world.officer)
-    ActivityFactory(enterprises=[world.enterprise_a], units=[world.station_a])
+    channel = GreenChannelFactory(enterprise=world.enterprise_a, officer=world.officer)
+    activity = ActivityFactory(enterprises=[world.enterprise_a], units=[world.station_a])
     request = rf.get("/")
     request.user = world.officer
     tabs = dossier_tabs(request, world.enterprise_a)
-    assert [(t.id, t.count) for t in tabs] == [("cases", 1), ("green-channel", 1), ("activities", 1)]
-    assert all(t.template == "casework/_dossier_tab.html" for t in tabs)
-    from django.template.loader import render_to_string
-
-    html = render_to_string(tabs[0].template, {**tabs[0].context, "request": request, "user": world.officer})
-    assert measure.get_absolute_url() in html
-    assert f"?enterprise={world.enterprise_a.pk}" in html
-    assert "乙企业的案件" not in html
-    for tab in tabs[1:]:
-        assert render_to_string(tab.template, tab.context).strip()
+    assert [(t.key, t.count) for t in tabs] == [("cases", 1), ("green-channel", 1), ("activities", 1)]
+    assert all(t.template == "casework/_dossier_tab.html" and callable(t.context) for t in tabs)
+    client.force_login(world.officer)
+    url = reverse("enterprises:enterprise_detail", args=[world.enterprise_a.pk])
+    page = client.get(url + "?tab=cases").content.decode()
+    assert measure.get_absolute_url() in page and measure.case.get_absolute_url() in page
+    assert "乙企业的案件" not in page
+    assert channel.get_absolute_url() in client.get(url + "?tab=green-channel").content.decode()
+    assert activity.get_absolute_url() in client.get(url + "?tab=activities").content.decode()
 
 
 def test_the_file_tabs_follow_the_readers_scope(rf, world):
     CaseFactory(enterprise=world.enterprise_a)
     request = rf.get("/")
     request.user = world.legal  # no measure on it: the legal team does not see the case
-    assert dossier_tabs(request, world.enterprise_a)[0].count == 0
+    tab = dossier_tabs(request, world.enterprise_a)[0]
+    assert tab.count is None and tab.context()["casework_rows"] == []
 
 
-def test_the_file_timeline_lists_dated_entries(rf, world):
+def test_the_file_timeline_lists_dated_entries_newest_first(client, rf, world):
     received = timezone.now() - dt.timedelta(days=3)
-    CaseFactory(enterprise=world.enterprise_a, received_at=received, title="敲诈勒索案")
-    ActivityFactory(enterprises=[world.enterprise_a], units=[world.station_a], title="宣传")
+    case = CaseFactory(enterprise=world.enterprise_a, received_at=received, title="敲诈勒索案", filed=True)
+    ActivityFactory(enterprises=[world.enterprise_a], units=[world.station_a], title="宣传",
+                    held_on=timezone.localdate() - dt.timedelta(days=10))
     request = rf.get("/")
     request.user = world.officer
     entries = list(dossier_timeline(request, world.enterprise_a))
-    assert {e.kind for e in entries} == {"case", "activity"}
-    assert any(e.at == received and "敲诈勒索案" in e.title for e in entries)
+    assert [e.key for e in entries] == [f"case:{case.pk}:filed", f"case:{case.pk}:received", entries[-1].key]
+    assert entries[-1].kind == "activity"
+    older = rf.get("/", {"before": (received + dt.timedelta(minutes=1)).isoformat()})
+    older.user = world.officer
+    assert [e.kind for e in dossier_timeline(older, world.enterprise_a)] == ["case", "activity"]
+    client.force_login(world.officer)
+    page = client.get(reverse("enterprises:enterprise_detail", args=[world.enterprise_a.pk]) + "?tab=timeline").content.decode()
+    assert f'data-key="case:{case.pk}:received"' in page
 
 
 def test_measures_awaiting_a_review_remind_those_who_hold_it(world):

@@ -116,22 +116,13 @@ def test_home_panels(client, world, role, django_assert_max_num_queries):
     check(client, world.user(role), reverse("home"), make, django_assert_max_num_queries)
 
 
-def test_enterprise_tabs(rf, world, django_assert_max_num_queries):
-    from casework.panels import dossier_tabs
-
-    request = rf.get("/")
-    request.user = world.officer
-
+@pytest.mark.parametrize("tab", ["cases", "green-channel", "activities", "timeline", "profile"])
+def test_enterprise_file_tabs(client, world, tab, django_assert_max_num_queries):
     def make():
         case = CaseFactory(enterprise=world.enterprise_a, filed=True)
         MeasureFactory(case=case)
         GreenChannelFactory(enterprise=world.enterprise_a)
-        ActivityFactory(enterprises=[world.enterprise_a], units=[world.station_a])
+        ActivityFactory(enterprises=[world.enterprise_a], units=[world.station_a, world.team_unit])
 
-    grow(make, 5)
-    with CaptureQueriesContext(connection) as captured:
-        dossier_tabs(request, world.enterprise_a)
-    grow(make, 45)
-    with django_assert_max_num_queries(len(captured)):
-        tabs = dossier_tabs(request, world.enterprise_a)
-    assert [tab.count for tab in tabs] == [50, 50, 50]
+    url = reverse("enterprises:enterprise_detail", args=[world.enterprise_a.pk]) + f"?tab={tab}"
+    check(client, world.officer, url, make, django_assert_max_num_queries)

@@ -4,6 +4,7 @@ Running it again changes nothing: every row is looked up by its natural key firs
 """
 
 import datetime as dt
+from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -159,6 +160,14 @@ class Command(BaseCommand):
                     enterprise=enterprise, kind=Assignment.Kind.TEAM, team=units[team], started_on=start,
                     created_by=users["office"],
                 )
+        for app in DEMO_APPS:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed(units=units, users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo district ready. Demo accounts (password {PASSWORD}):"))
         for username, name, _badge, unit, role, _phone, staff in ACCOUNTS:
             label = "system admin" if staff else role
