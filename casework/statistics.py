@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -45,13 +46,22 @@ class Scope:
         return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
 
 
+class Part(NamedTuple):
+    key: str
+    label: str
+    value: int
+
+
 @dataclass
 class Figure:
     key: str
     label: str
     value: int
-    parts: list[tuple[str, int]] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
     records: str = ""  # the drill-down key, when the figure has records to list
+
+    def part(self, key: str) -> int:
+        return next(p.value for p in self.parts if p.key == key)
 
 
 # ---------------------------------------------------------------- the record sets, narrowed
@@ -176,27 +186,31 @@ def compute(user, scope: Scope) -> dict:
         channel_approvals = channel_approvals.filter(approver__unit=scope.unit)
     approvals = channel_approvals.count()
 
+    detained = ("criminal_detentions", _("criminal detentions")), ("administrative_detentions", _("administrative detentions"))
     figures = [
-        Figure("visited", _("Enterprises visited"), visited["enterprises"], [(_("visits"), visited["visits"])], "visited"),
+        Figure("visited", _("Enterprises visited"), visited["enterprises"], [Part("visits", _("visits"), visited["visits"])], "visited"),
         Figure(
             "hazards", _("Hazards removed"), hazards_ledger + activity["hazards_removed"],
-            [(_("ledger items closed"), hazards_ledger), (_("removed in campaigns"), activity["hazards_removed"])], "hazards",
+            [
+                Part("ledger", _("ledger items closed"), hazards_ledger),
+                Part("campaigns", _("removed in campaigns"), activity["hazards_removed"]),
+            ],
+            "hazards",
         ),
         Figure(
             "disputes", _("Disputes resolved"), disputes_ledger + activity["disputes_resolved"],
-            [(_("ledger items closed"), disputes_ledger), (_("resolved in campaigns"), activity["disputes_resolved"])], "disputes",
+            [
+                Part("ledger", _("ledger items closed"), disputes_ledger),
+                Part("campaigns", _("resolved in campaigns"), activity["disputes_resolved"]),
+            ],
+            "disputes",
         ),
     ]
     for key in ("business", "office_order", "environmental", "food"):
-        figures.append(
-            Figure(
-                key, CASE_GROUP_LABELS[key], solved[f"{key}_n"],
-                [(_("criminal detentions"), solved[f"{key}_criminal"]), (_("administrative detentions"), solved[f"{key}_administrative"])],
-                key,
-            )
-        )
+        parts = [Part(name, label, solved[f"{key}_{name.split('_')[0]}"]) for name, label in detained]
+        figures.append(Figure(key, CASE_GROUP_LABELS[key], solved[f"{key}_n"], parts, key))
     figures += [
-        Figure("criminal", _("Criminal detentions"), solved["criminal"], [(_("cases solved"), solved["total"])], "detentions"),
+        Figure("criminal", _("Criminal detentions"), solved["criminal"], [Part("cases_solved", _("cases solved"), solved["total"])], "detentions"),
         Figure("administrative", _("Administrative detentions"), solved["administrative"], [], "detentions"),
     ]
     more = [
@@ -207,19 +221,25 @@ def compute(user, scope: Scope) -> dict:
         Figure("measures_executed", _("Coercive measures executed"), measures["executed"], [], "measures"),
         Figure(
             "publicity", _("Publicity events"), activity["publicity"],
-            [(_("audience"), activity["audience"]), (_("enterprises reached"), reached)], "publicity",
+            [Part("audience", _("audience"), activity["audience"]), Part("enterprises_reached", _("enterprises reached"), reached)],
+            "publicity",
         ),
         Figure(
             "campaigns", _("Rectification campaigns"), activity["campaigns"],
-            [(_("hazards found"), activity["hazards_found"])], "campaigns",
+            [Part("hazards_found", _("hazards found"), activity["hazards_found"])], "campaigns",
         ),
         Figure(
             "services", _("Service activities"), activity["services"],
-            [(_("people served"), activity["people_served"]), (_("documents handled"), activity["documents"])], "services",
+            [
+                Part("people_served", _("people served"), activity["people_served"]),
+                Part("documents", _("documents handled"), activity["documents"]),
+            ],
+            "services",
         ),
         Figure(
             "escorts", _("Escort actions"), activity["escorts"],
-            [(_("patrols"), activity["patrols"]), (_("cameras installed"), activity["cameras"])], "escorts",
+            [Part("patrols", _("patrols"), activity["patrols"]), Part("cameras", _("cameras installed"), activity["cameras"])],
+            "escorts",
         ),
         Figure("approvals", _("Green-channel approvals"), approvals, [], ""),
     ]

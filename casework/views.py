@@ -597,7 +597,7 @@ class StatisticsView(ScopedMixin, TemplateView):
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for figure in data["figures"] + data["more"]:
-            parts = "；".join(f"{label} {value}" for label, value in figure.parts)
+            parts = "；".join(f"{part.label} {part.value}" for part in figure.parts)
             sheet.append([str(figure.label), figure.value, parts])
         sheet.append([])
         sheet.append([str(_("Cases solved by group")), str(_("Cases")), str(_("Criminal detentions")), str(_("Administrative detentions"))])
