@@ -528,8 +528,126 @@ SUPERVISION_PERMISSIONS: dict[str, Callable] = {
 
 # ================================================================ cases, measures, activities (casework app)
 
-CASEWORK_SCOPES: dict[str, Callable] = {}
-CASEWORK_PERMISSIONS: dict[str, Callable] = {}
+
+def is_unit_member(user, unit_id) -> bool:
+    """A team or station officer who belongs to the given unit."""
+    return role_of(user) in (TEAM, OFFICER) and unit_id is not None and user.unit_id == unit_id
+
+
+def cases(user) -> QuerySet:
+    """Cases of the enterprises a user sees, those their unit handles, and (legal team) every case with a measure."""
+    from casework.models import Case, CoerciveMeasure
+
+    r = role_of(user)
+    if r in (LEADER, COORDINATOR):
+        return Case.objects.all()
+    if r in (TEAM, OFFICER):
+        condition = Q(enterprise__in=enterprises(user).values("pk")) | Q(handling_unit_id=user.unit_id)
+        if is_legal(user):
+            # The legal team reviews every coercive measure of the bureau: it sees the cases behind them.
+            condition |= Q(Exists(CoerciveMeasure.objects.filter(case=OuterRef("pk"))))
+        return Case.objects.filter(condition)
+    return Case.objects.none()
+
+
+def measures(user) -> QuerySet:
+    from casework.models import CoerciveMeasure
+
+    return CoerciveMeasure.objects.filter(case__in=cases(user).values("pk"))
+
+
+def green_channels(user) -> QuerySet:
+    from casework.models import GreenChannel
+
+    r = role_of(user)
+    if r in (LEADER, COORDINATOR):
+        return GreenChannel.objects.all()
+    if r in (TEAM, OFFICER):
+        return GreenChannel.objects.filter(Q(enterprise__in=enterprises(user).values("pk")) | Q(officer_id=user.pk))
+    return GreenChannel.objects.none()
+
+
+def activities(user) -> QuerySet:
+    """Activities of the user's unit, those they took part in, and those that reached an enterprise they see."""
+    from casework.models import Activity
+
+    r = role_of(user)
+    if r in (LEADER, COORDINATOR):
+        return Activity.objects.all()
+    if r in (TEAM, OFFICER):
+        through_units = Activity.units.through.objects.filter(activity_id=OuterRef("pk"), unit_id=user.unit_id)
+        through_officers = Activity.officers.through.objects.filter(activity_id=OuterRef("pk"), user_id=user.pk)
+        through_enterprises = Activity.enterprises.through.objects.filter(
+            activity_id=OuterRef("pk"), enterprise_id__in=enterprises(user).values("pk")
+        )
+        return Activity.objects.filter(
+            Q(Exists(through_units)) | Q(Exists(through_officers)) | Q(Exists(through_enterprises)) | Q(created_by_id=user.pk)
+        )
+    return Activity.objects.none()
+
+
+def activity_photos(user) -> QuerySet:
+    from casework.models import ActivityPhoto
+
+    return ActivityPhoto.objects.filter(activity__in=activities(user).values("pk"))
+
+
+def _manages_case(user, case=None) -> bool:
+    """The programme office, or a member of the case's handling unit."""
+    if is_office(user):
+        return True
+    if case is None:
+        return role_of(user) in (TEAM, OFFICER)
+    return is_unit_member(user, case.handling_unit_id)
+
+
+def _reviews_measure(user, measure=None) -> bool:
+    """Whether the user may record the collective review that is due next on this measure."""
+    from casework.models import MeasureReview
+
+    if measure is None or measure.next_stage is None:
+        return False
+    return MeasureReview.may_record(user, measure, measure.next_stage)
+
+
+def _edits_activity(user, activity=None) -> bool:
+    if is_office(user):
+        return True
+    if role_of(user) not in (TEAM, OFFICER):
+        return False
+    if activity is None:
+        return True
+    return activity.created_by_id == user.pk or any(unit.pk == user.unit_id for unit in activity.units.all())
+
+
+def _approves_channel(user, channel=None) -> bool:
+    if is_office(user):
+        return True
+    return channel is not None and channel.officer_id == user.pk and is_programme_user(user)
+
+
+CASEWORK_SCOPES: dict[str, Callable] = {
+    "casework.case": cases,
+    "casework.coercivemeasure": measures,
+    "casework.greenchannel": green_channels,
+    "casework.activity": activities,
+    "casework.activityphoto": activity_photos,
+}
+CASEWORK_PERMISSIONS: dict[str, Callable] = {
+    "casework.view": lambda user, obj=None: is_programme_user(user),
+    "casework.export": lambda user, obj=None: is_programme_user(user),
+    "casework.add_case": lambda user, obj=None: role_of(user) in (COORDINATOR, TEAM, OFFICER),
+    # Editing a case, moving it along and proposing or executing measures on it.
+    "casework.manage_case": lambda user, obj=None: _manages_case(user, obj),
+    "casework.propose_measure": lambda user, obj=None: _manages_case(user, obj),
+    "casework.review_measure": _reviews_measure,
+    "casework.execute_measure": lambda user, obj=None: _manages_case(user, obj.case if obj is not None else None),
+    "casework.manage_channel": lambda user, obj=None: is_office(user),
+    "casework.approve_channel": _approves_channel,
+    "casework.add_activity": lambda user, obj=None: role_of(user) in (COORDINATOR, TEAM, OFFICER),
+    "casework.edit_activity": _edits_activity,
+    "casework.statistics": lambda user, obj=None: role_of(user) in (LEADER, COORDINATOR, TEAM),
+}
 
 
 # ================================================================ dashboards and briefings (reports app)
