@@ -1,7 +1,8 @@
 """Shared pieces of the scoreboard and the dashboards: the period, the ledger's lights, links to lists.
 
 Light of an open ledger item (as the ledger shows it): red = past its deadline; yellow = due within
-3 working days; green = every other open item (including those not yet accepted, which have no deadline).
+3 working days; green = every other open item with a deadline. An item not yet accepted has no deadline
+and no light (the ledger's own definition, visits.models.running_q).
 """
 
 from __future__ import annotations
@@ -122,8 +123,7 @@ def light_q(light: str, today: dt.date, prefix: str = "") -> Q:
     if light == "yellow":
         return open_q(prefix) & yellow
     if light == "green":
-        # Negating a condition on a nullable column keeps the rows where it is NULL: no deadline is green.
-        return open_q(prefix) & ~red & ~yellow
+        return open_q(prefix) & Q(**{f"{deadline}__isnull": False}) & ~red & ~yellow
     raise ValueError(light)
 
 
@@ -132,7 +132,7 @@ def light_of(issue: Issue, today: dt.date | None = None) -> str | None:
         return None
     today = today or timezone.localdate()
     if issue.deadline is None:
-        return "green"
+        return None
     if issue.deadline < today:
         return "red"
     if issue.deadline <= yellow_limit(today):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Unit, User
 from enterprises.models import Assignment
@@ -14,6 +15,26 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests read messages in English (the msgids); tests of the Chinese interface ask for it explicitly."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def chinese_client(db):
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
 
 
 @pytest.fixture(autouse=True)

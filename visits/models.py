@@ -8,6 +8,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Unit
 from enterprises.models import Enterprise
@@ -157,7 +158,7 @@ class Issue(TrackedModel):
 
     class Status(models.TextChoices):
         REGISTERED = "REGISTERED", _("Registered")
-        ASSIGNED = "ASSIGNED", _("Assigned")
+        ASSIGNED = "ASSIGNED", pgettext_lazy("issue status", "Assigned")
         ACCEPTED = "ACCEPTED", _("Accepted")
         IN_PROGRESS = "IN_PROGRESS", _("In progress")
         RESOLVED = "RESOLVED", _("Resolution reported")

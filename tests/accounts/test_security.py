@@ -182,12 +182,23 @@ def test_pruning_keeps_at_least_180_days(world):
     assert LogEntry.objects.count() == young
 
 
-def test_error_pages_are_localized_without_traceback(world, client_for):
-    client = client_for(world.officer)
-    response = client.get("/enterprises/999999/")
+def test_error_pages_are_localized_without_traceback(world, chinese_client):
+    chinese_client.force_login(world.officer)
+    response = chinese_client.get("/enterprises/999999/")
     assert response.status_code == 404
     html = response.content.decode()
-    assert "Traceback" not in html and "找不到" in html or "不存在" in html
+    assert "Traceback" not in html and "不存在" in html
+    english = chinese_client.get("/enterprises/999999/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "does not exist" in english
+
+
+def test_the_interface_speaks_chinese_by_default(world, chinese_client):
+    from django.test import Client
+
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    plain = Client()  # no Accept-Language at all: the default language
+    plain.force_login(world.officer)
+    assert "我的企业" in plain.get("/").content.decode()
 
 
 def test_notification_bell_counts_only_unread_own(world, client_for):

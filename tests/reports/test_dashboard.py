@@ -86,10 +86,11 @@ def test_the_dashboard_figures_match_the_worked_out_values(march):
     cell = {(row["status"], c): row["cells"][i].value for row in board.by_status for i, (c, _l) in enumerate(board.categories)}
     assert cell[("REGISTERED", "HAZARD")] == cell[("IN_PROGRESS", "HAZARD")] == cell[("CLOSED", "DISPUTE")] == 1
     assert cell[("ACCEPTED", "SERVICE")] == 1 and sum(cell.values()) == board.registered.value == 4
-    # Lights today: A — red (due 9 April), yellow (due 14 April), green (no deadline yet; due 30 April); B — red.
+    # Lights today: A — red (due 9 April), yellow (due 14 April), green (due 30 April); an item not yet accepted
+    # has no deadline and no light; B — red.
     lights = {row["name"]: {light: row[light].value for light in ("green", "yellow", "red")} for row in board.lights}
-    assert lights == {"甲派出所": {"green": 2, "yellow": 1, "red": 1}, "乙派出所": {"green": 0, "yellow": 0, "red": 1}}
-    assert {k: f.value for k, f in board.light_totals.items()} == {"green": 2, "yellow": 1, "red": 2}
+    assert lights == {"甲派出所": {"green": 1, "yellow": 1, "red": 1}, "乙派出所": {"green": 0, "yellow": 0, "red": 1}}
+    assert {k: f.value for k, f in board.light_totals.items()} == {"green": 1, "yellow": 1, "red": 2}
     supervised = {row["level"]: (row["total"].value, row["red"].value) for row in board.supervised}
     assert supervised == {"KEY": (1, 1), "LISTED": (2, 1)}
     assert (board.awaiting_instruction.value, board.awaiting_report.value, board.replies_overdue.value) == (2, 1, 1)
