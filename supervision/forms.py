@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Plan, PlanTask
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonModelForm
 from supervision.models import Meeting, MeetingAction, Notice, Referral
@@ -210,7 +210,7 @@ class MeetingActionForm(LiaisonModelForm):
 
     class Meta:
         model = MeetingAction
-        fields = ["text", "owner_unit", "owner", "deadline", "issue"]
+        fields = ["text", "owner_unit", "owner", "deadline", "issue", "plan_task"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3}), "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
@@ -220,6 +220,13 @@ class MeetingActionForm(LiaisonModelForm):
         self.fields["owner"].queryset = access.colleagues(self.user)
         self.fields["owner"].label_from_instance = person_label
         self.fields["issue"].queryset = access.issues(self.user)
+        # Open tasks of approved plans the user may see: a decision may push a plan's task along.
+        self.fields["plan_task"].queryset = (
+            access.scope(self.user, PlanTask)
+            .filter(plan__status=Plan.Status.APPROVED, done_at__isnull=True)
+            .select_related("plan__enterprise")
+        )
+        self.fields["plan_task"].label_from_instance = lambda t: f"{t.plan.enterprise.name}：{t.title}"
 
     def clean(self):
         cleaned = super().clean()

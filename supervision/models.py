@@ -213,6 +213,10 @@ class MeetingAction(TrackedModel):
     issue = models.ForeignKey(
         Issue, verbose_name=_("ledger item"), on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_actions"
     )
+    plan_task = models.ForeignKey(
+        "enterprises.PlanTask", verbose_name=_("plan task"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="meeting_actions",
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     closed_at = models.DateTimeField(_("done or cancelled at"), null=True, blank=True, db_index=True)
     closed_by = models.ForeignKey(

@@ -337,7 +337,7 @@ class MeetingListView(ObjectListView):
 
 
 def action_queryset():
-    return MeetingAction.objects.select_related("meeting", "owner_unit", "owner", "issue__enterprise", "closed_by")
+    return MeetingAction.objects.select_related("meeting", "owner_unit", "owner", "issue__enterprise", "plan_task__plan__enterprise", "closed_by")
 
 
 class MeetingDetailView(ObjectDetailView):
@@ -417,7 +417,7 @@ class MeetingActionListView(ObjectListView):
     export_filename = _("meeting-decisions")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("meeting", "owner_unit", "owner", "issue")
+        return super().get_queryset().select_related("meeting", "owner_unit", "owner", "issue", "plan_task__plan__enterprise")
 
 
 class MeetingActionCreateView(ObjectCreateView):

@@ -157,3 +157,23 @@ def test_meeting_pages_query_count_does_not_grow(rows, world, client, django_ass
         assert client.get(latest.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("supervision:meeting_minutes", args=[latest.pk])).status_code == 200
+
+
+def test_a_decision_can_push_a_plan_task_along(world, client_for):
+    from django.urls import reverse
+
+    from supervision.models import MeetingAction
+    from tests.plans.factories import PlanFactory, PlanTaskFactory
+
+    plan = PlanFactory(enterprise=world.enterprise_a, approved=True)
+    task = PlanTaskFactory(plan=plan, owner=world.officer)
+    meeting = MeetingFactory(chair=world.leader)
+    response = client_for(world.coordinator).post(
+        reverse("supervision:meetingaction_add", args=[meeting.pk]),
+        {"text": "督促完成炸药库扩建手续", "owner_unit": world.station_a.pk, "deadline": "2026-12-31", "plan_task": task.pk},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    action = MeetingAction.objects.get(meeting=meeting)
+    assert action.plan_task == task
+    page = client_for(world.coordinator).get(meeting.get_absolute_url()).content.decode()
+    assert task.title in page
