@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import FormView, TemplateView
 
 from casework import selectors, services
@@ -593,7 +593,7 @@ class StatisticsView(ScopedMixin, TemplateView):
         sheet.append([str(_("Police station")), str(self.scope.station or _("All"))])
         sheet.append([str(_("Unit")), str(self.scope.unit or _("All"))])
         sheet.append([])
-        sheet.append([str(_("Figure")), str(_("Number")), str(_("Of which"))])
+        sheet.append([str(_("Figure")), str(pgettext("count", "Number")), str(_("Of which"))])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for figure in data["figures"] + data["more"]:
