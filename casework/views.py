@@ -447,7 +447,7 @@ class ActivityListView(ObjectListView):
     export_filename = gettext_lazy("activities")
 
     def get_queryset(self):
-        return super().get_queryset().annotate(n_enterprises=Count("enterprises", distinct=True)).prefetch_related("units")
+        return super().get_queryset().annotate(n_enterprises=Count("enterprises", distinct=True)).prefetch_related("units").order_by("-held_on", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
