@@ -336,7 +336,7 @@ class GreenChannelListView(ObjectListView):
     template_name = "casework/channel_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("enterprise", "officer").annotate(last_approval=Max("approvals__date"))
+        return super().get_queryset().select_related("enterprise", "officer").annotate(last_approval=Max("approvals__date")).order_by("enterprise__name", "-started_on")
 
     def get_table_kwargs(self):
         today = timezone.localdate()
