@@ -1,4 +1,7 @@
 import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
@@ -21,6 +24,40 @@ class EnterpriseTable(tables.Table):
         fields = ["name", "credit_code", "station", "industry", "community_officer", "is_key", "hazards", "last_visit_at", "next_visit", "status"]
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("name",)
+        # Same header, sorting and pagination as the project's tables; the rows come from body_rows().
+        template_name = "enterprises/enterprise_table.html"
+
+    def body_rows(self):
+        """The current page's rows as HTML, written directly.
+
+        django-tables2 renders every cell through signature introspection and a template (about 1.7 ms a
+        row: 170 ms for a page of 100), which made the list slower than the admin. The cells below are the
+        columns' own renderings (tests/enterprises/test_table_rows.py holds them equal); a column without a
+        writer here falls back to django-tables2's cell.
+        """
+        writers = {
+            "name": lambda r: format_html('<a href="{}">{}</a>', r.get_absolute_url(), r.name),
+            "credit_code": lambda r: escape(r.credit_code),
+            "station": lambda r: escape(r.station.name),
+            "industry": lambda r: escape(r.get_industry_display()),
+            "community_officer": lambda r: escape(r.community_officer or "—"),
+            "is_key": lambda r: mark_safe('<span class="true">★</span>' if r.is_key else '<span class="false"></span>'),
+            "hazards": lambda r: escape(self.render_hazards(r)),
+            "last_visit_at": lambda r: timezone.localtime(r.last_visit_at).strftime("%Y-%m-%d") if r.last_visit_at else "—",
+            "next_visit": lambda r: escape(self.render_next_visit(r)),
+            "status": lambda r: escape(r.get_status_display()),
+        }
+        columns = [(column.name, writers.get(column.name)) for column in self.columns]
+        html = []
+        for index, row in enumerate(self.paginated_rows):
+            record = row.record
+            cells = "".join(
+                f"<td>{writer(record) if writer else row.get_cell(name)}</td>" for name, writer in columns
+            )
+            html.append(f'<tr class="{"odd" if index % 2 else "even"}">{cells}</tr>')
+        if not html and self.empty_text:
+            html.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text))
+        return mark_safe("".join(html))
 
     def render_hazards(self, record):
         names = []
