@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import platform
 import secrets
@@ -464,6 +465,8 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     django.setup()
+    # Pages not built yet answer 404 on purpose: no warning per probe.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     call_command("migrate", verbosity=0, interactive=False)
     seed_seconds = None
     if size != args.scale:
