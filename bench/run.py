@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -357,30 +358,78 @@ def timed_get(session, url: str) -> tuple[int, float, int]:
     return response.status_code, time.perf_counter() - started, size
 
 
-def sequential(base: str, url: str, session_key: str, count: int) -> dict:
-    session = http_session(session_key)
-    warmup = min(5, max(1, count // 10))
-    for _ in range(warmup):
-        timed_get(session, base + url)
-    durations, errors, size = [], 0, 0
+class WorkerCPU:
+    """CPU seconds the gunicorn workers spent: per request, it does not grow when other work shares the cores."""
+
+    def __init__(self, pids: list[int]):
+        import psutil
+
+        self.procs = [psutil.Process(pid) for pid in pids]
+
+    def total(self) -> float:
+        spent = 0.0
+        for proc in self.procs:
+            times = proc.cpu_times()
+            spent += times.user + times.system
+        return spent
+
+
+@dataclass
+class Side:
+    """One page under measurement (the page itself or its admin counterpart)."""
+
+    url: str
+    session_key: str
+    result: dict = field(default_factory=dict)
+    durations: list = field(default_factory=list)
+    cpu: list = field(default_factory=list)
+    errors: int = 0
+    size: int = 0
+
+
+def prepare(url: str, user) -> Side:
+    """Sign in, count the queries of one request and take the database time of its SQL."""
+    side = Side(url=url, session_key=session_for(user))
+    captured = capture_queries(url, side.session_key)
+    side.result = {"url": url, "status_code": captured["status"], "queries": len(captured["sql"])}
+    if captured["status"] == 200:
+        side.result.update(explain(captured["sql"]))
+    return side
+
+
+def sequential(server: Server, sides: list[Side], count: int) -> None:
+    """`count` requests to each side, taking turns, so that both see the same load on the machine."""
+    sessions = [http_session(side.session_key) for side in sides]
+    cpu = WorkerCPU(server.worker_pids())
+    for side, session in zip(sides, sessions, strict=True):
+        for _ in range(min(5, max(1, count // 10))):
+            timed_get(session, server.base + side.url)
     for _ in range(count):
-        status, seconds, size = timed_get(session, base + url)
-        errors += status != 200
-        durations.append(seconds)
-    return {**stats.latency_summary(durations), "errors": errors, "bytes": size}
+        for side, session in zip(sides, sessions, strict=True):
+            before = cpu.total()
+            status, seconds, side.size = timed_get(session, server.base + side.url)
+            side.cpu.append(cpu.total() - before)
+            side.durations.append(seconds)
+            side.errors += status != 200
+    for side in sides:
+        side.result.update(stats.latency_summary(side.durations))
+        side.result.update(
+            # The kernel counts CPU time in 10 ms ticks: the mean over many requests is exact, a percentile is not.
+            errors=side.errors, bytes=side.size, cpu_ms=round(sum(side.cpu) * 1000 / len(side.cpu), 1)
+        )
 
 
-def concurrent(base: str, url: str, session_key: str, clients: int, count: int) -> dict:
+def concurrent(base: str, side: Side, clients: int, count: int) -> None:
     per_client = max(1, count // clients)
     errors = []
     barrier = threading.Barrier(clients + 1)
 
     def worker():
-        session = http_session(session_key)
-        timed_get(session, base + url)  # open the connection before the clock starts
+        session = http_session(side.session_key)
+        timed_get(session, base + side.url)  # open the connection before the clock starts
         barrier.wait()
         for _ in range(per_client):
-            status, _, _ = timed_get(session, base + url)
+            status, _, _ = timed_get(session, base + side.url)
             if status != 200:
                 errors.append(status)
 
@@ -393,37 +442,38 @@ def concurrent(base: str, url: str, session_key: str, clients: int, count: int) 
         t.join()
     wall = time.perf_counter() - started
     total = per_client * clients
-    return {"rps": round(total / wall, 1), "concurrent_requests": total, "concurrent_errors": len(errors)}
-
-
-def measure(server: Server, url: str, user, requests_count: int, concurrency: int) -> dict:
-    key = session_for(user)
-    captured = capture_queries(url, key)
-    result = {"url": url, "status_code": captured["status"], "queries": len(captured["sql"])}
-    if captured["status"] != 200:
-        return result
-    result.update(explain(captured["sql"]))
-    with PeakMemory(server.worker_pids()) as memory:
-        result.update(sequential(server.base, url, key, requests_count))
-        result.update(concurrent(server.base, url, key, concurrency, max(requests_count, concurrency)))
-    result["peak_rss_mb"] = memory.peak_mb()
-    return result
+    side.result.update(rps=round(total / wall, 1), concurrent_requests=total, concurrent_errors=len(errors))
 
 
 def measure_page(server: Server, page: Page, values: dict, accounts: dict, args) -> dict:
     url = fill(page.url, values)
     count = min(args.requests, page.max_requests) if page.max_requests else args.requests
     result = {"name": page.name, "role": page.role, "target_p95_ms": page.target_p95_ms}
-    probe = capture_queries(url, session_for(accounts[page.role]))
-    if probe["status"] == 404:
+    own = prepare(url, accounts[page.role])
+    status = own.result["status_code"]
+    if status == 404:
         return {**result, "status": "not available", "note": f"{url} answers 404"}
-    if probe["status"] != 200:
-        return {**result, "status": "error", "note": f"{url} answers {probe['status']}"}
-    result["page"] = measure(server, url, accounts[page.role], count, args.concurrency)
+    if status != 200:
+        return {**result, "status": "error", "note": f"{url} answers {status}"}
+    sides = [own]
+    admin = None
     if page.admin:
-        result["admin"] = measure(server, fill(page.admin, values), accounts["admin"], count, args.concurrency)
+        admin = prepare(fill(page.admin, values), accounts["admin"])
+        if admin.result["status_code"] == 200:
+            sides.append(admin)
+    clients = min(args.concurrency, count)
+    with PeakMemory(server.worker_pids()) as memory:
+        if admin is None:
+            sequential(server, sides, count)
+        concurrent(server.base, own, clients, max(count, clients))
+    own.result["peak_rss_mb"] = memory.peak_mb()
+    if admin is not None:
+        sequential(server, sides, count)
+        concurrent(server.base, admin, clients, max(count, clients))
+        result["admin"] = admin.result
+    result["page"] = own.result
     result["status"] = "ok"
-    p95 = result["page"].get("p95_ms")
+    p95 = own.result.get("p95_ms")
     if page.target_p95_ms and p95 is not None:
         result["note"] = f"target p95 ≤ {page.target_p95_ms:g} ms: {'met' if p95 <= page.target_p95_ms else 'MISSED'}"
     return result
@@ -432,6 +482,14 @@ def measure_page(server: Server, page: Page, values: dict, accounts: dict, args)
 def selected(pages: list[Page], wanted: str) -> list[Page]:
     names = [w.strip().lower() for w in wanted.split(",") if w.strip()]
     return [p for p in pages if not names or any(n in p.name.lower() for n in names)]
+
+
+def load() -> dict:
+    """How busy the machine was (other work on the same cores makes every latency longer)."""
+    info = {"loadavg": os.getloadavg()}
+    with contextlib.suppress(OSError):
+        info["cpu_pressure"] = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    return info
 
 
 def machine() -> dict:
@@ -482,6 +540,7 @@ def main(argv=None) -> int:
     accounts = users()
     connection.close()
 
+    load_before = load()
     server = Server(args.workers, out / "gunicorn.log")
     results = []
     try:
@@ -496,7 +555,8 @@ def main(argv=None) -> int:
     table = stats.format_table(rows)
     print()
     print(f"Liaison at {values['enterprises']} enterprises — PostgreSQL, gunicorn ×{args.workers}, "
-          f"{args.requests} sequential requests, {args.concurrency} concurrent clients")
+          f"{args.requests} sequential requests, {args.concurrency} concurrent clients; "
+          f"load average {load_before['loadavg'][0]:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(table)
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -505,6 +565,7 @@ def main(argv=None) -> int:
         "seed_seconds": seed_seconds,
         "fixtures": values,
         "total_seconds": round(time.monotonic() - started, 1),
+        "load": {"before": load_before, "after": load()},
         "results": results,
         "table": table,
     }

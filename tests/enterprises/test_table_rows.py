@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tables2 import RequestConfig
 
 from enterprises.models import Enterprise
@@ -37,3 +38,40 @@ def test_rows_follow_the_table_columns_when_some_are_excluded(world):
     RequestConfig(RequestFactory().get("/enterprises/"), paginate={"per_page": 25}).configure(table)
     first = re.findall(r"<td>(.*?)</td>", table.body_rows().split("</tr>")[0])
     assert len(first) == len(table.columns) == 8
+
+
+def test_export_values_match_django_tables2_and_stream_every_row(world):
+    EnterpriseFactory(name="丙化工", station=world.station_a, is_key=True, has_hazardous_chemicals=True,
+                      storage_capacity=3, storage_unit="t", last_visit_at=timezone.now() - dt.timedelta(days=3))
+    EnterpriseFactory(name="丁商贸", station=world.station_b)
+    table = EnterpriseTable(with_community_officer(Enterprise.objects.all()))
+    fast = list(table.as_values())
+    reference = list(tables_as_values(table))
+    assert fast == reference
+    assert len(fast) == Enterprise.objects.count() + 1
+    row = next(r for r in fast if r[0] == "丙化工")
+    assert row[fast[0].index(str(EnterpriseTable.base_columns["is_key"].verbose_name))] == gettext("Yes")
+    # The last visit is in local (Asia/Shanghai) time, not UTC.
+    local = timezone.localtime(Enterprise.objects.get(name="丙化工").last_visit_at).strftime("%Y-%m-%d %H:%M")
+    assert local in row
+
+
+def tables_as_values(table):
+    from django_tables2 import Table
+
+    return Table.as_values(table)
+
+
+def test_export_download_lists_every_enterprise_in_scope(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    for i in range(30):
+        EnterpriseFactory(name=f"导出企业{i:02d}", station=world.station_a)
+    client.force_login(world.coordinator)
+    response = client.get("/enterprises/", {"export": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == set(Enterprise.objects.values_list("name", flat=True))
