@@ -199,7 +199,7 @@ class Server:
             cwd=ROOT, env=os.environ.copy(), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
-    def wait_ready(self, timeout=60.0) -> None:
+    def wait_ready(self, timeout=180.0) -> None:
         import requests
 
         deadline = time.monotonic() + timeout
@@ -207,9 +207,9 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited ({self.proc.returncode}); see {self.log.name}")
             try:
-                if requests.get(self.base + "/accounts/login/", headers=HEADERS, timeout=5).status_code == 200:
+                if requests.get(self.base + "/accounts/login/", headers=HEADERS, timeout=30).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer in time")
@@ -574,4 +574,7 @@ def main(argv=None) -> int:
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     (out / f"bench-{args.scale}-latest.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"\nSaved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({report['total_seconds']} s).")
-    return 0
+    # The smoke-test verdict (no timing in it): every available page answered 200 to every request.
+    passed, failed, skipped = stats.verdict(results)
+    print(f"bench: {passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0

@@ -134,3 +134,17 @@ def compare_runs(small: list[dict], large: list[dict]) -> list[dict]:
             "growth": ratio(b.get("p95_ms"), a.get("p95_ms")),
         })
     return rows
+
+
+def verdict(results: list[dict]) -> tuple[int, int, int]:
+    """(passed, failed, skipped): a page fails when it errs or any of its requests did not answer 200."""
+    passed = failed = skipped = 0
+    for result in results:
+        if result.get("status") == "not available":
+            skipped += 1
+            continue
+        sides = [result.get("page") or {}, result.get("admin") or {}]
+        bad = result.get("status") != "ok" or any(s.get("errors") or s.get("concurrent_errors") for s in sides)
+        failed += bad
+        passed += not bad
+    return passed, failed, skipped

@@ -85,3 +85,13 @@ def test_every_page_has_a_known_role_and_placeholders_that_fill():
 def test_page_selection_by_name():
     assert {p.name for p in selected(PAGES, "scoreboard")} == {"scoreboard"}
     assert selected(PAGES, "") == PAGES
+
+
+def test_verdict_counts_pages_that_answered_skipped_and_failed():
+    results = [
+        {"status": "ok", "page": {"errors": 0, "concurrent_errors": 0}, "admin": {"errors": 0}},
+        {"status": "ok", "page": {"errors": 0, "concurrent_errors": 2}},
+        {"status": "error", "note": "/x answers 500"},
+        {"status": "not available"},
+    ]
+    assert stats.verdict(results) == (1, 2, 1)
