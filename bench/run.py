@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import platform
+import re
 import secrets
 import signal
 import socket
@@ -38,6 +39,7 @@ from bench.pages import PAGES, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/liaison_bench"
+SERVER_CURSOR = re.compile(r'^DECLARE\s+"?[\w]+"?\s+.*?CURSOR\s+(WITH(OUT)?\s+HOLD\s+)?FOR\s+', re.I | re.S)
 HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"}
 
 
@@ -317,7 +319,9 @@ def explain(queries: list[str]) -> dict:
     total, slowest, slowest_ms = 0.0, None, -1.0
     with connection.cursor() as cursor:
         for query in queries:
-            if not query.lstrip().upper().startswith(("SELECT", "WITH")):
+            # Querysets read with .iterator() arrive as a server-side cursor over the SELECT.
+            query = SERVER_CURSOR.sub("", query.lstrip(), count=1)
+            if not query.upper().startswith(("SELECT", "WITH")):
                 continue
             best = None
             for _ in range(3):

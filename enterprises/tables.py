@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import escape, format_html
@@ -38,17 +39,23 @@ class EnterpriseTable(tables.Table):
         columns' own renderings (tests/enterprises/test_table_rows.py holds them equal); a column without a
         writer here falls back to django-tables2's cell.
         """
+        # Labels translated once per page, not once per cell.
+        industries = {value: escape(label) for value, label in Enterprise.Industry.choices}
+        statuses = {value: escape(label) for value, label in Enterprise.Status.choices}
+        never = escape(_("Not yet visited"))
+        marker = 987654321
+        detail = reverse("enterprises:enterprise_detail", args=[marker])
         writers = {
-            "name": lambda r: format_html('<a href="{}">{}</a>', r.get_absolute_url(), r.name),
+            "name": lambda r: format_html('<a href="{}">{}</a>', detail.replace(str(marker), str(r.pk)), r.name),
             "credit_code": lambda r: escape(r.credit_code),
             "station": lambda r: escape(r.station.name),
-            "industry": lambda r: escape(r.get_industry_display()),
+            "industry": lambda r: industries.get(r.industry) or escape(r.industry),
             "community_officer": lambda r: escape(r.community_officer or "—"),
             "is_key": lambda r: mark_safe('<span class="true">★</span>' if r.is_key else '<span class="false"></span>'),
-            "hazards": lambda r: escape(self.render_hazards(r)),
+            "hazards": lambda r: escape(self.render_hazards(r)) if r.is_hazardous else "—",
             "last_visit_at": lambda r: timezone.localtime(r.last_visit_at).strftime("%Y-%m-%d") if r.last_visit_at else "—",
-            "next_visit": lambda r: escape(self.render_next_visit(r)),
-            "status": lambda r: escape(r.get_status_display()),
+            "next_visit": lambda r: r.next_visit_due.isoformat() if r.last_visit_at else never,
+            "status": lambda r: statuses.get(r.status) or escape(r.status),
         }
         columns = [(column.name, writers.get(column.name)) for column in self.columns]
         html = []
@@ -96,17 +103,22 @@ class EnterpriseTable(tables.Table):
             c for c in self.columns.iterall() if not (c.column.exclude_from_export or c.name in exclude_columns)
         ]
         yield [force_str(column.header, strings_only=True) for column in columns]
+        # Labels translated once per export, not once per cell.
+        industries = dict(Enterprise.Industry.choices)
+        statuses = dict(Enterprise.Status.choices)
+        industries, statuses = ({k: str(v) for k, v in d.items()} for d in (industries, statuses))
+        yes, never = str(_("Yes")), str(_("Not yet visited"))
         writers = {
             "name": lambda r: r.name,
             "credit_code": lambda r: r.credit_code,
             "station": lambda r: r.station.name,
-            "industry": lambda r: r.get_industry_display(),
+            "industry": lambda r: industries.get(r.industry, r.industry),
             "community_officer": lambda r: r.community_officer,
-            "is_key": self.value_is_key,
-            "hazards": self.value_hazards,
+            "is_key": lambda r: yes if r.is_key else "",
+            "hazards": lambda r: self.render_hazards(r) if r.is_hazardous else "—",
             "last_visit_at": self.value_last_visit_at,
-            "next_visit": self.value_next_visit,
-            "status": lambda r: r.get_status_display(),
+            "next_visit": lambda r: r.next_visit_due.isoformat() if r.last_visit_at else never,
+            "status": lambda r: statuses.get(r.status, r.status),
         }
         data = self.data.data
         records = data.iterator(chunk_size=2000) if isinstance(data, QuerySet) else data

@@ -95,3 +95,11 @@ def test_verdict_counts_pages_that_answered_skipped_and_failed():
         {"status": "not available"},
     ]
     assert stats.verdict(results) == (1, 2, 1)
+
+
+def test_server_side_cursor_is_explained_as_its_select():
+    from bench.run import SERVER_CURSOR
+
+    declared = 'DECLARE "_django_curs_1_sync_2" NO SCROLL CURSOR WITH HOLD FOR SELECT "a"."id" FROM "a"'
+    assert SERVER_CURSOR.sub("", declared, count=1) == 'SELECT "a"."id" FROM "a"'
+    assert SERVER_CURSOR.sub("", "SELECT 1", count=1) == "SELECT 1"
