@@ -39,3 +39,30 @@ def test_search_stays_inside_the_officers_scope(client, world, listed):
     EnterpriseFactory(name="恒达外站企业", station=world.station_b)
     assert "恒达外站企业" not in names_found(client, world.officer, "恒达")
     assert "恒达外站企业" in names_found(client, world.coordinator, "恒达")
+
+
+def normalised(html):
+    import re
+
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize("value", ["", "CHEMICAL"])
+def test_quick_select_writes_the_html_of_djangos_select(value):
+    from django import forms
+
+    from enterprises.filters import QuickSelect
+    from enterprises.models import Enterprise
+
+    choices = [("", "---------"), *Enterprise.Industry.choices, ("Group <&>", [("a", "甲 & 乙"), ("b", "丙")])]
+    attrs = {"id": "id_industry", "class": "form-select", "required": True, "data-x": '"q"'}
+    quick = QuickSelect(choices=choices).render("industry", value, attrs=attrs)
+    django = forms.Select(choices=choices).render("industry", value, attrs=attrs)
+    assert normalised(quick) == normalised(django)
+
+
+def test_filter_form_keeps_the_chosen_station(client, world):
+    client.force_login(world.coordinator)
+    response = client.get("/enterprises/", {"station": world.station_b.pk})
+    html = normalised(response.content.decode())
+    assert f'<option value="{world.station_b.pk}" selected>{world.station_b.name}</option>' in html
