@@ -1,9 +1,11 @@
+from html import escape as html_escape
+
 import django_tables2 as tables
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow
@@ -39,30 +41,32 @@ class EnterpriseTable(tables.Table):
         columns' own renderings (tests/enterprises/test_table_rows.py holds them equal); a column without a
         writer here falls back to django-tables2's cell.
         """
-        # Labels translated once per page, not once per cell.
-        industries = {value: escape(label) for value, label in Enterprise.Industry.choices}
-        statuses = {value: escape(label) for value, label in Enterprise.Status.choices}
-        never = escape(_("Not yet visited"))
-        marker = 987654321
-        detail = reverse("enterprises:enterprise_detail", args=[marker])
+        # Labels translated once per page, not once per cell; plain str escaping (the result is marked safe).
+        esc = html_escape
+        industries = {value: esc(str(label)) for value, label in Enterprise.Industry.choices}
+        statuses = {value: esc(str(label)) for value, label in Enterprise.Status.choices}
+        never = esc(str(_("Not yet visited")))
+        here = timezone.get_current_timezone()
+        marker = "987654321"
+        detail = esc(reverse("enterprises:enterprise_detail", args=[marker]))
         writers = {
-            "name": lambda r: format_html('<a href="{}">{}</a>', detail.replace(str(marker), str(r.pk)), r.name),
-            "credit_code": lambda r: escape(r.credit_code),
-            "station": lambda r: escape(r.station.name),
-            "industry": lambda r: industries.get(r.industry) or escape(r.industry),
-            "community_officer": lambda r: escape(r.community_officer or "—"),
-            "is_key": lambda r: mark_safe('<span class="true">★</span>' if r.is_key else '<span class="false"></span>'),
-            "hazards": lambda r: escape(self.render_hazards(r)) if r.is_hazardous else "—",
-            "last_visit_at": lambda r: timezone.localtime(r.last_visit_at).strftime("%Y-%m-%d") if r.last_visit_at else "—",
+            "name": lambda r: f'<a href="{detail.replace(marker, str(r.pk))}">{esc(r.name)}</a>',
+            "credit_code": lambda r: esc(r.credit_code),
+            "station": lambda r: esc(r.station.name),
+            "industry": lambda r: industries.get(r.industry) or esc(r.industry),
+            "community_officer": lambda r: esc(r.community_officer or "—"),
+            "is_key": lambda r: '<span class="true">★</span>' if r.is_key else '<span class="false"></span>',
+            "hazards": lambda r: esc(self.render_hazards(r)) if r.is_hazardous else "—",
+            "last_visit_at": lambda r: r.last_visit_at.astimezone(here).strftime("%Y-%m-%d") if r.last_visit_at else "—",
             "next_visit": lambda r: r.next_visit_due.isoformat() if r.last_visit_at else never,
-            "status": lambda r: statuses.get(r.status) or escape(r.status),
+            "status": lambda r: statuses.get(r.status) or esc(r.status),
         }
         columns = [(column.name, writers.get(column.name)) for column in self.columns]
         html = []
         for index, row in enumerate(self.paginated_rows):
             record = row.record
             cells = "".join(
-                f"<td>{writer(record) if writer else row.get_cell(name)}</td>" for name, writer in columns
+                f"<td>{writer(record) if writer else conditional_escape(row.get_cell(name))}</td>" for name, writer in columns
             )
             html.append(f'<tr class="{"odd" if index % 2 else "even"}">{cells}</tr>')
         if not html and self.empty_text:

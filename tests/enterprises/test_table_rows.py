@@ -75,3 +75,17 @@ def test_export_download_lists_every_enterprise_in_scope(client, world):
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert names == set(Enterprise.objects.values_list("name", flat=True))
+
+
+def test_a_column_without_a_writer_falls_back_to_django_tables2_and_is_escaped(world):
+    import django_tables2 as tables
+
+    class WithNotes(EnterpriseTable):
+        notes = tables.Column()
+
+    EnterpriseFactory(name="戊", station=world.station_a, notes="<script>x</script>")
+    table = WithNotes(with_community_officer(Enterprise.objects.all()))
+    RequestConfig(RequestFactory().get("/enterprises/"), paginate={"per_page": 25}).configure(table)
+    rows = table.body_rows()
+    assert "&lt;script&gt;x&lt;/script&gt;" in rows
+    assert "<script>" not in rows
