@@ -13,6 +13,8 @@ if len(sys.argv) > 1 and sys.argv[1] == "compare":
         ("page", "page"), ("role", "as"), ("queries_small", f"q @{small['fixtures']['enterprises']}"),
         ("queries_large", f"q @{large['fixtures']['enterprises']}"), ("p95_small_ms", "p95 small"),
         ("p95_large_ms", "p95 large"), ("growth", "p95 large/small"),
+        ("cpu_small_ms", "CPU small"), ("cpu_large_ms", "CPU large"), ("cpu_growth", "CPU large/small"),
+        ("sql_small_ms", "SQL small"), ("sql_large_ms", "SQL large"),
     ]
     print(stats.format_table(rows, columns))
     sys.exit(0)

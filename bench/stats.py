@@ -132,6 +132,9 @@ def compare_runs(small: list[dict], large: list[dict]) -> list[dict]:
             "same_queries": a.get("queries") == b.get("queries"),
             "p95_small_ms": a.get("p95_ms"), "p95_large_ms": b.get("p95_ms"),
             "growth": ratio(b.get("p95_ms"), a.get("p95_ms")),
+            "cpu_small_ms": a.get("cpu_ms"), "cpu_large_ms": b.get("cpu_ms"),
+            "cpu_growth": ratio(b.get("cpu_ms"), a.get("cpu_ms")),
+            "sql_small_ms": a.get("sql_ms"), "sql_large_ms": b.get("sql_ms"),
         })
     return rows
 
