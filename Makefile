@@ -31,6 +31,15 @@ test: $(STAMP) browser-deps
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
+# The city-scale benchmark against gunicorn and PostgreSQL (docs/performance.md): builds a database of its own
+# (kept for the next run at the same scale), prints one table and saves JSON in bench-results/.
+# CI runs it tiny as a smoke test: make bench BENCH_SCALE=200 BENCH_REQUESTS=20
+BENCH_SCALE ?= 5000
+BENCH_REQUESTS ?= 200
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison_bench
+bench: $(STAMP)
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_REQUESTS=$(BENCH_REQUESTS) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 

@@ -44,9 +44,10 @@ from visits.models import IssuePhoto, VisitPhoto
 
 
 def with_community_officer(queryset):
+    # At most one row (a unique constraint): no ordering, which would otherwise join the enterprise to sort by name.
     current = Assignment.objects.filter(
         enterprise=OuterRef("pk"), kind=Assignment.Kind.OFFICER, ended_on__isnull=True
-    ).values("officer__name")[:1]
+    ).order_by().values("officer__name")[:1]
     return queryset.select_related("station").annotate(community_officer=Subquery(current))
 
 
@@ -57,6 +58,9 @@ class EnterpriseListView(ObjectListView):
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilter
     export_filename = _("enterprises")
+    # Only the table paginates: ListView's own pagination of the same rows would run a second COUNT.
+    paginate_by = None
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return with_community_officer(super().get_queryset())

@@ -7,7 +7,7 @@ Each app adds its own panels through `<app>/panels.py: home_panels(request) -> l
 from dataclasses import dataclass, field
 from importlib import import_module
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -36,6 +36,34 @@ def app_panels(request) -> list[Panel]:
     return sorted(panels, key=lambda p: p.order)
 
 
+def coverage(enterprises) -> tuple[dict, list[dict]]:
+    """Coverage of the given enterprises, per police station and in total, in one pass over them.
+
+    The current community officer is joined (at most one row per enterprise, by a unique constraint) rather
+    than looked up per enterprise: at city scale that is one scan instead of 50,000 index probes.
+    """
+    since = timezone.now() - timezone.timedelta(days=30)
+    hazardous = Q(has_explosives=True) | Q(has_hazardous_chemicals=True) | Q(has_fuel=True) | Q(has_fireworks=True)
+    current = FilteredRelation(
+        "assignments", condition=Q(assignments__kind=Assignment.Kind.OFFICER, assignments__ended_on__isnull=True)
+    )
+    rows = list(
+        enterprises.alias(current_officer=current)
+        .values("station__pk", "station__name")
+        .annotate(
+            total=Count("pk"),
+            assigned=Count("current_officer__pk"),
+            key=Count("pk", filter=Q(is_key=True)),
+            hazardous=Count("pk", filter=hazardous),
+            visited_30=Count("pk", filter=Q(last_visit_at__gte=since)),
+        )
+        .order_by("station__name")
+    )
+    totals = {key: sum(row[key] for row in rows) for key in ("total", "assigned", "key", "hazardous", "visited_30")}
+    totals["unassigned"] = totals["total"] - totals["assigned"]
+    return totals, rows
+
+
 @require_safe
 def home(request):
     user = request.user
@@ -55,27 +83,6 @@ def home(request):
         # Never-visited first, then the longest overdue.
         context["my_enterprises"] = sorted(mine, key=lambda e: (e.last_visit_at is not None, e.next_visit_due or today))
     else:
-        current_officer = Assignment.objects.filter(
-            enterprise=OuterRef("pk"), kind=Assignment.Kind.OFFICER, ended_on__isnull=True
-        )
-        since = timezone.now() - timezone.timedelta(days=30)
-        hazardous = Q(has_explosives=True) | Q(has_hazardous_chemicals=True) | Q(has_fuel=True) | Q(has_fireworks=True)
-        context["coverage"] = scoped.aggregate(
-            total=Count("pk"),
-            assigned=Count("pk", filter=Q(Exists(current_officer))),
-            key=Count("pk", filter=Q(is_key=True)),
-            hazardous=Count("pk", filter=hazardous),
-            visited_30=Count("pk", filter=Q(last_visit_at__gte=since)),
-        )
-        context["coverage"]["unassigned"] = context["coverage"]["total"] - context["coverage"]["assigned"]
-        context["by_station"] = (
-            scoped.values("station__pk", "station__name")
-            .annotate(
-                total=Count("pk"),
-                assigned=Count("pk", filter=Q(Exists(current_officer))),
-                visited_30=Count("pk", filter=Q(last_visit_at__gte=since)),
-            )
-            .order_by("station__name")
-        )
+        context["coverage"], context["by_station"] = coverage(scoped)
     context["panels"] = app_panels(request)
     return render(request, "home.html", context)

@@ -1,0 +1,1 @@
+"""The city-scale benchmark: `make bench` (see docs/performance.md)."""
