@@ -27,6 +27,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, models, reset_queries, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import StationLiaison, Unit, User
@@ -257,7 +258,10 @@ class Command(BaseCommand):
         self.batch = options["batch_size"]
         self.now = timezone.now().replace(microsecond=0)
         self.today = timezone.localdate()
-        self.serials: Counter = Counter()
+        # Ledger numbers continue after any items already on the database (the demo district's, say).
+        self.serials: Counter = Counter(
+            dict(Issue.objects.values_list("year").annotate(last=Max("serial")).values_list("year", "last"))
+        )
         self.totals: Counter = Counter()
         self.plan_models = (optional_model("enterprises.Plan"), optional_model("enterprises.PlanTask"))
         started = time.monotonic()
