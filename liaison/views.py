@@ -116,6 +116,10 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
+    def paginate_queryset(self, queryset, page_size):
+        # Only the table paginates (one COUNT): ListView's own paginator would count the same rows again.
+        return None, None, queryset, False
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["query_without_page"] = self._query_without("page")
