@@ -53,5 +53,5 @@ PAGES: list[Page] = [
     Page("leader dashboard", "/reports/", "leader", target_p95_ms=300),
     Page("scoreboard", "/supervision/scoreboard/", "leader", target_p95_ms=300),
     Page("ledger export xlsx", "/issues/?export=xlsx", "office", max_requests=4, download=True),
-    Page("dossier docx", "/enterprises/{sample}/dossier.docx", "officer", max_requests=6, download=True),
+    Page("dossier docx", "/enterprises/{sample}/file.docx", "officer", max_requests=6, download=True),
 ]
