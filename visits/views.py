@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from auditlog.models import LogEntry
@@ -122,7 +123,13 @@ class VisitDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visit = self.object
-        changes = LogEntry.objects.get_for_object(visit).filter(action=LogEntry.Action.UPDATE).select_related("actor")
+        # The officers (m2m) are added in the transaction that records the visit: an audit "update" seconds
+        # after creation is part of recording it, not a correction.
+        changes = (
+            LogEntry.objects.get_for_object(visit)
+            .filter(action=LogEntry.Action.UPDATE, timestamp__gt=visit.created_at + dt.timedelta(seconds=5))
+            .select_related("actor")
+        )
         context.update(
             may_edit=access.can(self.request.user, "visits.edit", visit),
             corrections=list(changes.order_by("-timestamp")[:20]),

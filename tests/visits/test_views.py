@@ -81,6 +81,19 @@ def test_an_officer_logs_a_visit_with_a_photo_and_two_problems(world, client_for
     assert "消防通道被货物堵塞" in detail and reverse("visits:visit_photo", args=[visit.photos.get().pk]) in detail
 
 
+def test_a_new_visit_is_not_shown_as_corrected_but_a_later_correction_is(world, client_for):
+    client = client_for(world.officer)
+    client.post(reverse("visits:visit_add"), visit_data(world, officers=[world.team.pk]))
+    visit = Visit.objects.get()
+    with translation.override("en"):
+        assert client.get(visit.get_absolute_url()).context["corrections"] == []
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=10)):
+        data = {"visited_at": timezone.localtime(visit.visited_at).strftime("%Y-%m-%dT%H:%M"), "channel": "ON_SITE",
+                "observations": "更正：仓库整洁", "people_served": "0", "officers": [world.team.pk]}
+        assert client.post(reverse("visits:visit_edit", args=[visit.pk]), data).status_code == 302
+        assert len(client.get(visit.get_absolute_url()).context["corrections"]) == 1
+
+
 def test_a_double_submit_of_the_visit_form_records_one_visit(world, client_for):
     client = client_for(world.officer)
     first = client.post(reverse("visits:visit_add"), visit_data(world))
