@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from liaison import access
@@ -265,7 +266,7 @@ ACTIONS = {
     "resolve": (forms.ResolveForm, _("Report rectified"), "success"),
     "close": (forms.CloseForm, _("Verify and close"), "success"),
     "reject": (forms.ReasonForm, _("Verification failed"), "warning"),
-    "assign": (forms.AssignForm, _("Assign"), "primary"),
+    "assign": (forms.AssignForm, pgettext_lazy("ledger action", "Assign"), "primary"),
     "satisfaction": (forms.SatisfactionForm, _("Record the call-back"), "primary"),
     "extension_request": (forms.ExtensionRequestForm, _("Request an extension"), "outline-secondary"),
     "extension_approve": (forms.ExtensionApproveForm, _("Approve the extension"), "success"),

@@ -354,6 +354,14 @@ def test_the_item_page_offers_each_user_only_the_actions_they_may_take(world, cl
     assert actions(world.team) == []
 
 
+def test_the_offices_assign_button_reads_jiaoban_not_the_enterprise_assignment_word(world, client_for):
+    issue = make_issue(world)
+    page = client_for(world.coordinator).get(issue.get_absolute_url())
+    with translation.override("zh-hans"):
+        labels = {a["name"]: str(a["label"]) for a in page.context["actions"]}
+    assert labels["assign"] == "交办"
+
+
 def test_a_forbidden_action_answers_403_and_changes_nothing(world, client_for):
     issue = make_issue(world, S.RESOLVED)
     url = reverse("visits:issue_close", args=[issue.pk])
