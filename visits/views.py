@@ -277,7 +277,7 @@ ACTIONS = {
     "unable": (forms.OptionalReasonForm, _("Sign off “cannot be handled”"), "outline-danger"),
     "unable_refuse": (forms.NoteForm, _("Refuse “cannot be handled”"), "outline-secondary"),
     "supervise": (forms.SuperviseForm, _("Supervision"), "outline-danger"),
-    "reopen": (forms.ReopenForm, _("Reopen"), "outline-warning"),
+    "reopen": (forms.ReopenForm, pgettext_lazy("ledger action", "Reopen"), "outline-warning"),
 }
 NEEDS_PENDING = {
     "extension_approve": IssueRequest.Kind.EXTENSION,

@@ -362,6 +362,14 @@ def test_the_offices_assign_button_reads_jiaoban_not_the_enterprise_assignment_w
     assert labels["assign"] == "交办"
 
 
+def test_the_reopen_button_of_a_closed_item_reads_as_a_ledger_action(world, client_for):
+    issue = make_issue(world, S.CLOSED)
+    page = client_for(world.coordinator).get(issue.get_absolute_url())
+    with translation.override("zh-hans"):
+        labels = {a["name"]: str(a["label"]) for a in page.context["actions"]}
+    assert labels["reopen"] == "重新办理"
+
+
 def test_a_forbidden_action_answers_403_and_changes_nothing(world, client_for):
     issue = make_issue(world, S.RESOLVED)
     url = reverse("visits:issue_close", args=[issue.pk])
