@@ -507,3 +507,13 @@ def test_the_detail_page_costs_the_same_queries_with_a_long_timeline(world, clie
     for n in range(20):
         services.issue_progress(issue=issue, actor=world.officer, text=f"进展{n}")
     assert queries(client, url) == short
+
+
+def test_the_visits_export_names_the_services_column_services_delivered_not_the_service_industry(world, client_for):
+    make_visit(world)
+    client = client_for(world.coordinator)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(reverse("visits:visit_list") + "?export=xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    headers = [cell.value for cell in next(workbook.active.iter_rows(max_row=1))]
+    assert "服务事项" in headers and "服务业" not in headers
