@@ -336,7 +336,11 @@ class GreenChannelListView(ObjectListView):
     template_name = "casework/channel_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("enterprise", "officer").annotate(last_approval=Max("approvals__date")).order_by("enterprise__name", "-started_on")
+        # An aggregate drops Meta.ordering (GROUP BY): order explicitly so pages are stable.
+        return (
+            super().get_queryset().select_related("enterprise", "officer")
+            .annotate(last_approval=Max("approvals__date")).order_by(*GreenChannel._meta.ordering, "pk")
+        )
 
     def get_table_kwargs(self):
         today = timezone.localdate()
@@ -447,7 +451,10 @@ class ActivityListView(ObjectListView):
     export_filename = gettext_lazy("activities")
 
     def get_queryset(self):
-        return super().get_queryset().annotate(n_enterprises=Count("enterprises", distinct=True)).prefetch_related("units").order_by("-held_on", "-pk")
+        return (
+            super().get_queryset().annotate(n_enterprises=Count("enterprises", distinct=True))
+            .prefetch_related("units").order_by(*Activity._meta.ordering, "pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

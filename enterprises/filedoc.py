@@ -218,7 +218,7 @@ def _visits(document, enterprise):
         .order_by("visited_at", "pk")
     )
     table = _table(document, [_("No."), _("Time"), _("Channel"), _("Officers"), _("Received by"), _("What was seen"),
-                              _("Opinions and suggestions"), _("Services")])
+                              _("Opinions and suggestions"), _("Services delivered")])
     services = [
         ("letter_delivered", _("letter delivered")),
         ("commitment_signed", _("commitment signed")),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views.generic import FormView, TemplateView, View
 from django_tables2 import MultiTableMixin
 
@@ -257,8 +258,9 @@ class EnterpriseFileView(ScopedMixin, View):
         enterprise = get_object_or_404(self.scoped_queryset(), pk=pk)
         handle = filedoc.build(enterprise, request.user)
         stamp = timezone.localtime().strftime("%Y%m%d")
+        label = pgettext("download name", "enterprise file")
         response = FileResponse(
-            handle, as_attachment=True, filename=f"{enterprise.name}-{_('file')}-{stamp}.docx",
+            handle, as_attachment=True, filename=f"{enterprise.name}-{label}-{stamp}.docx",
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
         response["X-Content-Type-Options"] = "nosniff"

@@ -733,7 +733,8 @@ def issue_close(
     _settle_requests(issue, actor, _("The item was closed."))
     text = note.strip() or _("Verified and closed.")
     if satisfaction:
-        text = f"{text}\n{_('Call-back')}: {issue.get_satisfaction_display()}"
+        call_back = _("Call-back")
+        text = f"{text}\n{call_back}: {issue.get_satisfaction_display()}"
     update = _record(issue, actor=actor, from_status=S.RESOLVED, to_status=S.CLOSED, text=text)
     _notify_event(issue, update, handlers_of(issue), _("verified and closed."))
     return issue
@@ -765,7 +766,8 @@ def issue_satisfaction(
     _check_satisfaction(actor, issue, satisfaction)
     _apply_satisfaction(issue, satisfaction)
     _save(issue)
-    text = f"{_('Call-back')}: {issue.get_satisfaction_display()}"
+    call_back = _("Call-back")
+    text = f"{call_back}: {issue.get_satisfaction_display()}"
     if note.strip():
         text = f"{text}\n{note.strip()}"
     update = _record(issue, actor=actor, text=text)

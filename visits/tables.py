@@ -23,7 +23,7 @@ class VisitTable(tables.Table):
     channel = tables.Column()
     author = tables.Column(accessor="author__name", verbose_name=_("Recorded by"))
     received_by = tables.Column(verbose_name=_("Received by"), default="—")
-    services_given = tables.Column(verbose_name=_("Services"), empty_values=(), orderable=False)
+    services_given = tables.Column(verbose_name=_("Services delivered"), empty_values=(), orderable=False)
     problem_count = tables.Column(verbose_name=_("Problems"), attrs={"td": {"class": "text-end"}})
     photo_count = tables.Column(verbose_name=_("Photos"), attrs={"td": {"class": "text-end"}})
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from auditlog.models import LogEntry
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from liaison import access
@@ -122,7 +124,13 @@ class VisitDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visit = self.object
-        changes = LogEntry.objects.get_for_object(visit).filter(action=LogEntry.Action.UPDATE).select_related("actor")
+        # The officers (m2m) are added in the transaction that records the visit: an audit "update" seconds
+        # after creation is part of recording it, not a correction.
+        changes = (
+            LogEntry.objects.get_for_object(visit)
+            .filter(action=LogEntry.Action.UPDATE, timestamp__gt=visit.created_at + dt.timedelta(seconds=5))
+            .select_related("actor")
+        )
         context.update(
             may_edit=access.can(self.request.user, "visits.edit", visit),
             corrections=list(changes.order_by("-timestamp")[:20]),
@@ -258,7 +266,7 @@ ACTIONS = {
     "resolve": (forms.ResolveForm, _("Report rectified"), "success"),
     "close": (forms.CloseForm, _("Verify and close"), "success"),
     "reject": (forms.ReasonForm, _("Verification failed"), "warning"),
-    "assign": (forms.AssignForm, _("Assign"), "primary"),
+    "assign": (forms.AssignForm, pgettext_lazy("ledger action", "Assign"), "primary"),
     "satisfaction": (forms.SatisfactionForm, _("Record the call-back"), "primary"),
     "extension_request": (forms.ExtensionRequestForm, _("Request an extension"), "outline-secondary"),
     "extension_approve": (forms.ExtensionApproveForm, _("Approve the extension"), "success"),
@@ -269,7 +277,7 @@ ACTIONS = {
     "unable": (forms.OptionalReasonForm, _("Sign off “cannot be handled”"), "outline-danger"),
     "unable_refuse": (forms.NoteForm, _("Refuse “cannot be handled”"), "outline-secondary"),
     "supervise": (forms.SuperviseForm, _("Supervision"), "outline-danger"),
-    "reopen": (forms.ReopenForm, _("Reopen"), "outline-warning"),
+    "reopen": (forms.ReopenForm, pgettext_lazy("ledger action", "Reopen"), "outline-warning"),
 }
 NEEDS_PENDING = {
     "extension_approve": IssueRequest.Kind.EXTENSION,

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -200,3 +201,9 @@ def test_end_assignment(world, client_for):
     assert response.status_code == 302
     world.assignment_a.refresh_from_db()
     assert world.assignment_a.ended_on and world.assignment_a.end_reason == "调离"
+
+
+def test_the_browser_tab_names_the_page_and_the_application_apart(world, client_for):
+    page = client_for(world.coordinator).get(reverse("enterprises:enterprise_list")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert " · " in title and title.split(" · ")[0].strip()

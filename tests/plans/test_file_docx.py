@@ -142,3 +142,12 @@ def test_a_file_with_many_photos_never_holds_them_all_in_memory(world):
     document = Document(handle)
     assert len(document.inline_shapes) == 40
     assert peak < 6 * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
+
+
+def test_the_downloaded_file_is_named_after_the_enterprise_and_its_file_in_chinese(world, client_for):
+    from urllib.parse import unquote
+
+    client = client_for(world.coordinator)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(reverse("enterprises:enterprise_file", args=[world.enterprise_a.pk]))
+    assert f"{world.enterprise_a.name}-一企一档-" in unquote(response["Content-Disposition"])

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from liaison.models import Notification
 from tests.factories import EnterpriseFactory, UserFactory
@@ -333,6 +333,13 @@ def test_the_officer_being_rated_never_records_satisfaction_even_from_the_office
         services.issue_satisfaction(issue=issue, actor=world.coordinator, satisfaction=Issue.Satisfaction.SATISFIED)
     issue.refresh_from_db()
     assert issue.satisfaction == ""
+
+
+def test_the_call_back_entry_of_the_timeline_is_in_chinese(world):
+    issue = make_issue(world, S.CLOSED)
+    with translation.override("zh-hans"):
+        services.issue_satisfaction(issue=issue, actor=world.coordinator, satisfaction=Issue.Satisfaction.SATISFIED)
+    assert issue.updates.order_by("-pk").first().text.startswith("回访: 满意")
 
 
 def test_a_dissatisfied_call_back_flags_the_item_for_the_office_and_reopening_clears_it(world):

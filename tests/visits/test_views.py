@@ -81,6 +81,19 @@ def test_an_officer_logs_a_visit_with_a_photo_and_two_problems(world, client_for
     assert "消防通道被货物堵塞" in detail and reverse("visits:visit_photo", args=[visit.photos.get().pk]) in detail
 
 
+def test_a_new_visit_is_not_shown_as_corrected_but_a_later_correction_is(world, client_for):
+    client = client_for(world.officer)
+    client.post(reverse("visits:visit_add"), visit_data(world, officers=[world.team.pk]))
+    visit = Visit.objects.get()
+    with translation.override("en"):
+        assert client.get(visit.get_absolute_url()).context["corrections"] == []
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=10)):
+        data = {"visited_at": timezone.localtime(visit.visited_at).strftime("%Y-%m-%dT%H:%M"), "channel": "ON_SITE",
+                "observations": "更正：仓库整洁", "people_served": "0", "officers": [world.team.pk]}
+        assert client.post(reverse("visits:visit_edit", args=[visit.pk]), data).status_code == 302
+        assert len(client.get(visit.get_absolute_url()).context["corrections"]) == 1
+
+
 def test_a_double_submit_of_the_visit_form_records_one_visit(world, client_for):
     client = client_for(world.officer)
     first = client.post(reverse("visits:visit_add"), visit_data(world))
@@ -341,6 +354,22 @@ def test_the_item_page_offers_each_user_only_the_actions_they_may_take(world, cl
     assert actions(world.team) == []
 
 
+def test_the_offices_assign_button_reads_jiaoban_not_the_enterprise_assignment_word(world, client_for):
+    issue = make_issue(world)
+    page = client_for(world.coordinator).get(issue.get_absolute_url())
+    with translation.override("zh-hans"):
+        labels = {a["name"]: str(a["label"]) for a in page.context["actions"]}
+    assert labels["assign"] == "交办"
+
+
+def test_the_reopen_button_of_a_closed_item_reads_as_a_ledger_action(world, client_for):
+    issue = make_issue(world, S.CLOSED)
+    page = client_for(world.coordinator).get(issue.get_absolute_url())
+    with translation.override("zh-hans"):
+        labels = {a["name"]: str(a["label"]) for a in page.context["actions"]}
+    assert labels["reopen"] == "重新办理"
+
+
 def test_a_forbidden_action_answers_403_and_changes_nothing(world, client_for):
     issue = make_issue(world, S.RESOLVED)
     url = reverse("visits:issue_close", args=[issue.pk])
@@ -478,3 +507,13 @@ def test_the_detail_page_costs_the_same_queries_with_a_long_timeline(world, clie
     for n in range(20):
         services.issue_progress(issue=issue, actor=world.officer, text=f"进展{n}")
     assert queries(client, url) == short
+
+
+def test_the_visits_export_names_the_services_column_services_delivered_not_the_service_industry(world, client_for):
+    make_visit(world)
+    client = client_for(world.coordinator)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(reverse("visits:visit_list") + "?export=xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    headers = [cell.value for cell in next(workbook.active.iter_rows(max_row=1))]
+    assert "服务事项" in headers and "服务业" not in headers
