@@ -5,7 +5,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,12 +15,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # pytest sets PYTEST_VERSION for the duration of a run; the suite needs no secret of its own.
 TESTING = "PYTEST_VERSION" in os.environ
 
+# Without DJANGO_DEBUG a real key is required: Django refuses to sign anything (sessions, CSRF) with an empty
+# one, while commands that sign nothing (makemigrations --check, migrate) still run.
 SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
+if not SECRET_KEY and (DEBUG or TESTING):
+    SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if (DEBUG or TESTING) else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
