@@ -240,3 +240,17 @@ def test_templates_load_no_asset_from_outside():
         if re.search(r"url\(\s*['\"]?https?://", path.read_text(encoding="utf-8", errors="ignore")):
             offenders.append(str(path))
     assert not offenders, offenders
+
+
+def test_audit_log_names_fields_as_the_pages_do(world, client_for):
+    from auditlog.context import set_actor
+
+    LogEntry.objects.all().delete()
+    world.enterprise_a.contact_name = "新联系人"
+    world.enterprise_a.is_key = True
+    with set_actor(world.coordinator):
+        world.enterprise_a.save()
+    table = client_for(world.auditor).get(reverse("accounts:audit_log")).context["table"]
+    changes = table.rows[0].get_cell("changes")
+    assert "contact person: " in changes and "→ 新联系人" in changes
+    assert "key enterprise: No → Yes" in changes
