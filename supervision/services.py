@@ -290,36 +290,35 @@ def meetingaction_save(*, action: MeetingAction, actor: User) -> MeetingAction:
     return action
 
 
-@transaction.atomic
-def meetingaction_done(*, action: MeetingAction, actor: User, result: str) -> MeetingAction:
+def _close_action(*, action: MeetingAction, actor: User, result: str, status: str, missing: str) -> MeetingAction:
+    """Done and cancelled close a decision the same way: open only, with the result in words."""
     action = MeetingAction.objects.select_for_update().get(pk=action.pk)
     if action.status != MeetingAction.Status.OPEN:
         raise ValidationError(_("This decision is no longer open."), code="state")
     if not result.strip():
-        raise ValidationError({"result": _("Say what was done.")})
-    action.status = MeetingAction.Status.DONE
+        raise ValidationError({"result": missing})
+    action.status = status
     action.result = result.strip()
     action.closed_at = timezone.now()
     action.closed_by = actor
     action.full_clean()
     action.save()
     return action
+
+
+@transaction.atomic
+def meetingaction_done(*, action: MeetingAction, actor: User, result: str) -> MeetingAction:
+    return _close_action(
+        action=action, actor=actor, result=result, status=MeetingAction.Status.DONE, missing=_("Say what was done.")
+    )
 
 
 @transaction.atomic
 def meetingaction_cancel(*, action: MeetingAction, actor: User, result: str) -> MeetingAction:
-    action = MeetingAction.objects.select_for_update().get(pk=action.pk)
-    if action.status != MeetingAction.Status.OPEN:
-        raise ValidationError(_("This decision is no longer open."), code="state")
-    if not result.strip():
-        raise ValidationError({"result": _("Say why the decision is cancelled.")})
-    action.status = MeetingAction.Status.CANCELLED
-    action.result = result.strip()
-    action.closed_at = timezone.now()
-    action.closed_by = actor
-    action.full_clean()
-    action.save()
-    return action
+    return _close_action(
+        action=action, actor=actor, result=result, status=MeetingAction.Status.CANCELLED,
+        missing=_("Say why the decision is cancelled."),
+    )
 
 
 # ---------------------------------------------------------------- notices
