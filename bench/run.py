@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -90,6 +91,10 @@ def recreate_database(url: str) -> None:
     conn.close()
 
 
+def media_root(args) -> Path:
+    return Path(args.out) / "media" / urlsplit(args.database_url).path.lstrip("/")
+
+
 def configure_environment(args, static_root: Path) -> None:
     """Production settings for this process and gunicorn alike."""
     os.environ.update(
@@ -99,6 +104,8 @@ def configure_environment(args, static_root: Path) -> None:
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DATABASE_URL=args.database_url,
         STATIC_ROOT=str(static_root),
+        # The sample enterprise's photo files belong with its database, kept and rebuilt with it.
+        MEDIA_ROOT=str(media_root(args)),
         LOG_LEVEL="ERROR",
     )
     os.environ.pop("PYTEST_VERSION", None)
@@ -522,6 +529,7 @@ def main(argv=None) -> int:
     if size != args.scale:
         print(f"Creating {urlsplit(args.database_url).path.lstrip('/')} for {args.scale} enterprises…", flush=True)
         recreate_database(args.database_url)
+        shutil.rmtree(media_root(args), ignore_errors=True)
 
     import django
     from django.core.management import call_command
@@ -533,7 +541,8 @@ def main(argv=None) -> int:
     seed_seconds = None
     if size != args.scale:
         seed_started = time.monotonic()
-        call_command("seed_scale", enterprises=args.scale)
+        # 500 photos in the sample's Word file at city scale; a handful in the smoke run.
+        call_command("seed_scale", enterprises=args.scale, sample_photos=min(500, max(20, args.scale // 10)))
         seed_seconds = round(time.monotonic() - seed_started, 1)
     else:
         print(f"Reusing the city of {size} enterprises (--fresh rebuilds it).", flush=True)

@@ -5,12 +5,13 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
+from PIL import Image
 
 from accounts.models import StationLiaison, Unit, User
 from enterprises.models import Assignment, Enterprise
 from liaison import creditcode
 from liaison.management.commands import seed_scale
-from visits.models import Issue, IssueUpdate, Visit
+from visits.models import Issue, IssueUpdate, Visit, VisitPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ N = 50
 
 @pytest.fixture
 def city(db):
-    call_command("seed_scale", enterprises=N, batch_size=100, chunk=20, stdout=open("/dev/null", "w"))
+    call_command("seed_scale", enterprises=N, batch_size=100, chunk=20, sample_photos=12, stdout=open("/dev/null", "w"))
 
 
 def test_city_has_the_requested_shape(city):
@@ -51,6 +52,21 @@ def test_the_sample_enterprise_has_fifty_visits_and_thirty_items(city):
     assert sample.visits.count() == seed_scale.SAMPLE_VISITS
     assert sample.issues.count() == seed_scale.SAMPLE_ISSUES
     assert sample.last_visit_at == sample.visits.order_by("-visited_at").first().visited_at
+
+
+def test_the_sample_enterprise_has_photo_files_of_a_phone_photos_size(city):
+    photos = VisitPhoto.objects.filter(visit__enterprise__name=seed_scale.SAMPLE_NAME)
+    assert photos.count() == 12
+    assert not VisitPhoto.objects.exclude(visit__enterprise__name=seed_scale.SAMPLE_NAME).exists()
+    # Spread over the visits, each its own file on disk, each a real JPEG with a thumbnail.
+    assert photos.values("visit").distinct().count() == 12
+    assert len({p.image.name for p in photos}) == 12
+    photo = photos.first()
+    with Image.open(photo.image.path) as image:
+        assert (image.format, image.size) == ("JPEG", (1600, 1200))
+    assert photo.image.size > 100_000
+    with Image.open(photo.thumbnail.path) as thumb:
+        assert max(thumb.size) <= 320
 
 
 def test_ledger_is_numbered_per_year_without_gaps_and_closed_items_have_times(city):
@@ -85,7 +101,7 @@ def test_a_second_run_on_the_same_database_is_refused(city):
 def test_city_does_not_collide_with_the_demo_district(db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     demo = Enterprise.objects.count()
-    call_command("seed_scale", enterprises=N, batch_size=100, stdout=open("/dev/null", "w"))
+    call_command("seed_scale", enterprises=N, batch_size=100, sample_photos=0, stdout=open("/dev/null", "w"))
     assert Enterprise.objects.count() == demo + N
 
 

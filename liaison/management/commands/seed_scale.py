@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import random
 import time
 from collections import Counter
@@ -45,6 +46,8 @@ USER_PREFIX = "scale-"
 SAMPLE_NAME = "江城市规模样本机械制造有限公司"
 SAMPLE_VISITS = 50
 SAMPLE_ISSUES = 30
+# Photos of its visits (files on disk), so that its Word file shows what a photo-heavy file costs.
+SAMPLE_PHOTOS = 500
 # Accounts the benchmark signs in as.
 BENCH_LEADER = "scale-leader"
 BENCH_OFFICE = "scale-office"
@@ -247,6 +250,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=5000, help="Rows per INSERT.")
         parser.add_argument("--chunk", type=int, default=2500, help="Enterprises generated (and held in memory) at a time.")
         parser.add_argument("--random-seed", type=int, default=2026)
+        parser.add_argument(
+            "--sample-photos", type=int, default=SAMPLE_PHOTOS,
+            help="Photo files written for the sample enterprise's visits (into MEDIA_ROOT).",
+        )
 
     def handle(self, *args, **options):
         n = options["enterprises"]
@@ -283,6 +290,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {start + min(chunk, n - start):>7} / {n} enterprises  ({time.monotonic() - started:6.1f} s)"
                 )
+        with disable_auditlog(), keep_given_times():
+            self.build_sample_photos(max(0, options["sample_photos"]))
         if connection.vendor == "postgresql":
             # What autovacuum would reach soon after on a live server: statistics for the planner and a
             # visibility map, so that counts can use index-only scans.
@@ -529,6 +538,49 @@ class Command(BaseCommand):
         self.totals["visits"] += len(flat)
         self.totals["visit officers"] += len(links)
         return per_enterprise
+
+    def build_sample_photos(self, count: int) -> None:
+        """Visit photos of the sample enterprise: real JPEG files of a phone photo's size (1600×1200, ~200 KB).
+
+        A few distinct pictures are drawn and each is stored under many names, as uploads would be (every
+        upload is its own file); drawing 500 different ones would only cost time.
+        """
+        if not count:
+            return
+        from django.core.files.base import ContentFile
+        from PIL import Image, ImageDraw, ImageFilter
+
+        from visits.models import VisitPhoto
+
+        rng = random.Random(self.rng.random())
+        pictures = []
+        for _ in range(6):
+            image = Image.new("RGB", (1600, 1200), tuple(rng.randrange(256) for _ in range(3)))
+            draw = ImageDraw.Draw(image)
+            for _ in range(300):
+                x, y = rng.randrange(1600), rng.randrange(1200)
+                draw.rectangle((x, y, x + rng.randrange(20, 300), y + rng.randrange(20, 200)),
+                               fill=tuple(rng.randrange(256) for _ in range(3)))
+            noise = Image.effect_noise((1600, 1200), 24).convert("RGB")
+            image = Image.blend(image, noise, 0.15).filter(ImageFilter.GaussianBlur(1))
+            full, thumb = io.BytesIO(), io.BytesIO()
+            image.save(full, "JPEG", quality=88)
+            image.thumbnail((320, 320))
+            image.save(thumb, "JPEG", quality=80)
+            pictures.append((full.getvalue(), thumb.getvalue()))
+        visits = list(Visit.objects.filter(enterprise__name=SAMPLE_NAME).order_by("visited_at", "pk"))
+        photos = []
+        for k in range(count):
+            visit = visits[k % len(visits)]
+            full, thumb = pictures[k % len(pictures)]
+            photo = VisitPhoto(visit=visit, caption=f"现场照片 {k + 1}", created_at=visit.visited_at,
+                               updated_at=visit.visited_at, created_by_id=visit.author_id)
+            photo.image.save("photo.jpg", ContentFile(full), save=False)
+            photo.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
+            photos.append(photo)
+        for chunk in batched(photos, self.batch):
+            VisitPhoto.objects.bulk_create(chunk)
+        self.totals["sample photos"] += len(photos)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - the command lives for one run; the calendar does not change during it
     def deadline(self, accepted: dt.date, days: int) -> dt.date:
