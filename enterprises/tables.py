@@ -1,19 +1,15 @@
-from html import escape as html_escape
-
 import django_tables2 as tables
-from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_str
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_tables2.rows import BoundRow
 
 from enterprises.models import Enterprise, Plan, PlanTask
+from liaison.tables import TEMPLATE, WrittenRows, esc, labels, url_writer
 
 
-class EnterpriseTable(tables.Table):
+class EnterpriseTable(WrittenRows, tables.Table):
+    """The enterprise list: rows and export written directly (liaison.tables), as a city has tens of thousands."""
+
     name = tables.Column(linkify=True)
     credit_code = tables.Column()
     station = tables.Column(accessor="station__name", verbose_name=_("Police station"))
@@ -30,27 +26,16 @@ class EnterpriseTable(tables.Table):
         fields = ["name", "credit_code", "station", "industry", "community_officer", "is_key", "hazards", "last_visit_at", "next_visit", "status"]
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("name",)
-        # Same header, sorting and pagination as the project's tables; the rows come from body_rows().
-        template_name = "enterprises/enterprise_table.html"
+        template_name = TEMPLATE
 
-    def body_rows(self):
-        """The current page's rows as HTML, written directly.
-
-        django-tables2 renders every cell through signature introspection and a template (about 1.7 ms a
-        row: 170 ms for a page of 100), which made the list slower than the admin. The cells below are the
-        columns' own renderings (tests/enterprises/test_table_rows.py holds them equal); a column without a
-        writer here falls back to django-tables2's cell.
-        """
-        # Labels translated once per page, not once per cell; plain str escaping (the result is marked safe).
-        esc = html_escape
-        industries = {value: esc(str(label)) for value, label in Enterprise.Industry.choices}
-        statuses = {value: esc(str(label)) for value, label in Enterprise.Status.choices}
-        never = esc(str(_("Not yet visited")))
+    def cell_writers(self):
+        industries = labels(Enterprise.Industry.choices)
+        statuses = labels(Enterprise.Status.choices)
+        never = esc(_("Not yet visited"))
         here = timezone.get_current_timezone()
-        marker = "987654321"
-        detail = esc(reverse("enterprises:enterprise_detail", args=[marker]))
-        writers = {
-            "name": lambda r: f'<a href="{detail.replace(marker, str(r.pk))}">{esc(r.name)}</a>',
+        detail = url_writer("enterprises:enterprise_detail")
+        return {
+            "name": lambda r: f'<a href="{detail(r.pk)}">{esc(r.name)}</a>',
             "credit_code": lambda r: esc(r.credit_code),
             "station": lambda r: esc(r.station.name),
             "industry": lambda r: industries.get(r.industry) or esc(r.industry),
@@ -61,17 +46,6 @@ class EnterpriseTable(tables.Table):
             "next_visit": lambda r: r.next_visit_due.isoformat() if r.last_visit_at else never,
             "status": lambda r: statuses.get(r.status) or esc(r.status),
         }
-        columns = [(column.name, writers.get(column.name)) for column in self.columns]
-        html = []
-        for index, row in enumerate(self.paginated_rows):
-            record = row.record
-            cells = "".join(
-                f"<td>{writer(record) if writer else conditional_escape(row.get_cell(name))}</td>" for name, writer in columns
-            )
-            html.append(f'<tr class="{"odd" if index % 2 else "even"}">{cells}</tr>')
-        if not html and self.empty_text:
-            html.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text))
-        return mark_safe("".join(html))
 
     def render_hazards(self, record):
         names = []
@@ -95,24 +69,11 @@ class EnterpriseTable(tables.Table):
     def value_hazards(self, record):
         return self.render_hazards(record)
 
-    def as_values(self, exclude_columns=None):
-        """The export's rows (header first), streamed from the database in chunks.
-
-        django-tables2's own as_values() loads every row into memory and introspects each cell: at city scale
-        (50,000 enterprises) that is seconds of CPU and hundreds of MB in a worker. The values are the ones
-        django-tables2 gives (tests/enterprises/test_table_rows.py holds them equal).
-        """
-        exclude_columns = exclude_columns or ()
-        columns = [
-            c for c in self.columns.iterall() if not (c.column.exclude_from_export or c.name in exclude_columns)
-        ]
-        yield [force_str(column.header, strings_only=True) for column in columns]
-        # Labels translated once per export, not once per cell.
-        industries = dict(Enterprise.Industry.choices)
-        statuses = dict(Enterprise.Status.choices)
-        industries, statuses = ({k: str(v) for k, v in d.items()} for d in (industries, statuses))
+    def value_writers(self):
+        industries = {value: str(label) for value, label in Enterprise.Industry.choices}
+        statuses = {value: str(label) for value, label in Enterprise.Status.choices}
         yes, never = str(_("Yes")), str(_("Not yet visited"))
-        writers = {
+        return {
             "name": lambda r: r.name,
             "credit_code": lambda r: r.credit_code,
             "station": lambda r: r.station.name,
@@ -124,19 +85,6 @@ class EnterpriseTable(tables.Table):
             "next_visit": lambda r: r.next_visit_due.isoformat() if r.last_visit_at else never,
             "status": lambda r: statuses.get(r.status, r.status),
         }
-        data = self.data.data
-        records = data.iterator(chunk_size=2000) if isinstance(data, QuerySet) else data
-        for record in records:
-            row = None
-            values = []
-            for column in columns:
-                writer = writers.get(column.name)
-                if writer is None:
-                    row = row or BoundRow(record, table=self)
-                    values.append(row.get_cell_value(column.name))
-                else:
-                    values.append(writer(record))
-            yield [force_str(value, strings_only=True) for value in values]
 
     def render_next_visit(self, record):
         due = record.next_visit_due

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from liaison.tables import TEMPLATE, WrittenRows, esc, labels, url_writer
 from visits.models import Issue, Visit
 
 LIGHT_LABELS = {"green": _("Green"), "yellow": _("Yellow"), "red": _("Red")}
@@ -41,7 +42,9 @@ class VisitTable(tables.Table):
         return self.render_services_given(record)
 
 
-class IssueTable(tables.Table):
+class IssueTable(WrittenRows, tables.Table):
+    """The ledger list: rows written directly (liaison.tables), as a city's ledger has hundreds of thousands."""
+
     # Ticks for the office's bulk assignment: the inputs belong to the form above the table.
     issues = tables.CheckBoxColumn(
         accessor="pk", verbose_name="", attrs={"th__input": {"class": "d-none"}, "input": {"form": "bulk-assign", "class": "form-check-input"}}
@@ -64,6 +67,38 @@ class IssueTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "issue-table"}
         row_attrs = {"data-light": lambda record: record.light_code or "none"}
         order_by = ("-number",)
+        template_name = TEMPLATE
+
+    def row_extra_attrs(self, record):
+        return f' data-light="{record.light_code or "none"}"'
+
+    def cell_writers(self):
+        detail = url_writer("visits:issue_detail")
+        badges = {code: str(light_badge(code)) for code in ("", *LIGHT_LABELS)}
+        categories = labels(Issue.Category.choices)
+        statuses = labels(Issue.Status.choices)
+        was = esc(_("was"))
+
+        def deadline(r):
+            if r.deadline is None:
+                return "—"
+            if r.was_extended:
+                return f'{r.deadline.isoformat()} <span class="small text-muted">({was} {r.original_deadline.isoformat()})</span>'
+            return r.deadline.isoformat()
+
+        return {
+            "issues": lambda r: f'<input type="checkbox" name="issues" value="{r.pk}" form="bulk-assign" class="form-check-input"/>',
+            "number": lambda r: f'<a href="{detail(r.pk)}">{r.number}</a>',
+            "light": lambda r: badges[r.light_code or ""],
+            "enterprise": lambda r: esc(r.enterprise.name),
+            "category": lambda r: categories.get(r.category) or esc(r.category),
+            "description": lambda r: esc(self.render_description(r.description)),
+            "responsible_unit": lambda r: esc(r.responsible_unit.name) if r.responsible_unit_id else "—",
+            "owner": lambda r: esc(r.owner.name) if r.owner_id else "—",
+            "status": lambda r: statuses.get(r.status) or esc(r.status),
+            "deadline": deadline,
+            "supervision": lambda r: str(self.render_supervision(r)),
+        }
 
     def render_number(self, record):
         return record.number
@@ -96,8 +131,11 @@ def _local(value, fmt="%Y-%m-%d %H:%M"):
     return timezone.localtime(value).strftime(fmt) if value else ""
 
 
-class IssueExportTable(tables.Table):
-    """The ledger as offices exchange it (问题梳理整改台账): these eleven columns, in this order."""
+class IssueExportTable(WrittenRows, tables.Table):
+    """The ledger as offices exchange it (问题梳理整改台账): these eleven columns, in this order.
+
+    Streamed (liaison.tables): a city's export is hundreds of thousands of rows.
+    """
 
     number = tables.Column(verbose_name=pgettext_lazy("ledger column", "Number"), empty_values=())
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=pgettext_lazy("ledger column", "Enterprise"))
@@ -118,6 +156,25 @@ class IssueExportTable(tables.Table):
         fields = ["number", "enterprise", "description", "category", "responsible_unit", "owner", "measures",
                   "deadline", "status", "progress", "closed_at"]
         order_by = ("year", "serial")
+
+    def value_writers(self):
+        categories = {value: str(label) for value, label in Issue.Category.choices}
+        statuses = {value: str(label) for value, label in Issue.Status.choices}
+        here = timezone.get_current_timezone()
+        return {
+            "number": lambda r: r.number,
+            "enterprise": lambda r: r.enterprise.name,
+            "description": lambda r: r.description,
+            "category": lambda r: categories.get(r.category, r.category),
+            # An empty value is an empty cell (None), as django-tables2 exports a column's default.
+            "responsible_unit": lambda r: r.responsible_unit.name if r.responsible_unit_id else None,
+            "owner": lambda r: r.owner.name if r.owner_id else None,
+            "measures": lambda r: r.measures or None,
+            "deadline": lambda r: r.deadline.isoformat() if r.deadline else None,
+            "status": lambda r: statuses.get(r.status, r.status),
+            "progress": self.value_progress,
+            "closed_at": lambda r: r.closed_at.astimezone(here).strftime("%Y-%m-%d %H:%M") if r.closed_at else None,
+        }
 
     def value_number(self, record):
         return record.number

@@ -1,0 +1,106 @@
+"""Tables written directly (liaison.tables) say exactly what django-tables2 would have rendered and exported."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.test.html import parse_html
+from django.utils import timezone
+from django_tables2 import RequestConfig, Table
+
+from enterprises.models import Enterprise
+from enterprises.tables import EnterpriseTable
+from enterprises.views import with_community_officer
+from tests.factories import EnterpriseFactory
+from tests.visits.factories import S, make_issue
+from visits import services
+from visits.models import Issue, IssueUpdate
+from visits.tables import IssueExportTable, IssueTable
+
+pytestmark = pytest.mark.django_db
+
+
+def django_tables2_body(table, request) -> str:
+    """The <tbody> of django-tables2's own Bootstrap template for the same table and page."""
+    table.template_name = "django_tables2/bootstrap5.html"
+    html = table.as_html(request)
+    return re.search(r"<tbody[^>]*>(.*)</tbody>", html, re.S).group(1)
+
+
+def assert_rows_equal(table, path):
+    request = RequestFactory().get(path)
+    request.user = None
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    written = str(table.body_rows())
+    assert parse_html(written) == parse_html(django_tables2_body(table, request))
+    return written
+
+
+@pytest.fixture
+def tricky_ledger(world):
+    """Items in states whose cells differ: extended, supervised with a note due, escaped text, no owner."""
+    today = timezone.localdate()
+    items = [
+        make_issue(world, description="<b>消防</b> & 通道" + "堵塞" * 40),
+        make_issue(world, S.ASSIGNED, description="已交办"),
+        make_issue(world, S.ACCEPTED, supervised=True, description="督办中"),
+        make_issue(world, S.CLOSED, description="已销号"),
+        make_issue(world, S.ACCEPTED, owner=world.team, unit=world.team_unit, description="队室承办"),
+        make_issue(world, S.TRANSFERRED, description="已移交"),
+        make_issue(world, enterprise=world.enterprise_b, description="乙所问题"),
+    ]
+    extended = make_issue(world, S.ACCEPTED, description="已延期")
+    services.issue_extension_request(issue=extended, actor=world.officer, new_deadline=today + dt.timedelta(days=40),
+                                     reason="设备到货晚")
+    services.issue_extension_approve(issue=Issue.objects.get(pk=extended.pk), actor=world.coordinator)
+    Issue.objects.filter(pk=items[2].pk).update(deadline=today - dt.timedelta(days=2), supervised_since=timezone.now() - dt.timedelta(days=30))
+    IssueUpdate.objects.filter(issue=items[2], is_supervision_note=True).update(at=timezone.now() - dt.timedelta(days=30))
+    Issue.objects.filter(pk=items[4].pk).update(deadline=today + dt.timedelta(days=1))
+    return items + [extended]
+
+
+def ledger_queryset():
+    return Issue.objects.select_related("enterprise", "responsible_unit", "owner").with_light().with_note_due()
+
+
+def test_ledger_rows_are_django_tables2s_cells(world, tricky_ledger):
+    written = assert_rows_equal(IssueTable(ledger_queryset()), "/issues/")
+    lights = set(re.findall(r'data-light="(\w+)"', written))
+    assert {"red", "yellow", "green", "none"} <= lights
+    assert "&lt;b&gt;消防&lt;/b&gt; &amp; 通道" in written and "<b>消防" not in written
+    assert "…" in written  # long descriptions are cut at 60 characters
+    assert 'class="small text-muted"' in written  # the extended deadline shows the original one
+    assert 'title="' in written  # the missing supervision note is flagged
+
+
+def test_ledger_rows_without_the_tick_column_follow_the_table(world, tricky_ledger):
+    table = IssueTable(ledger_queryset(), exclude=("issues",))
+    written = assert_rows_equal(table, "/issues/")
+    assert 'type="checkbox"' not in written
+
+
+def test_ledger_rows_sorted_by_another_column_still_match(world, tricky_ledger):
+    assert_rows_equal(IssueTable(ledger_queryset()), "/issues/?sort=deadline")
+
+
+def test_enterprise_rows_are_django_tables2s_cells(world):
+    EnterpriseFactory(name="甲<危险>化工", station=world.station_a, is_key=True, has_explosives=True, has_fuel=True,
+                      storage_capacity=5, storage_unit="t", last_visit_at=timezone.now() - dt.timedelta(days=40))
+    assert_rows_equal(EnterpriseTable(with_community_officer(Enterprise.objects.all())), "/enterprises/")
+
+
+def test_an_empty_page_says_so_in_one_row(world):
+    table = IssueTable(ledger_queryset().none(), empty_text="<没有> 记录")
+    assert_rows_equal(table, "/issues/")
+    assert str(table.body_rows()) == '<tr><td colspan="11">&lt;没有&gt; 记录</td></tr>'
+
+
+def test_ledger_export_values_are_django_tables2s_and_every_row_is_streamed(world, tricky_ledger):
+    from django.db.models import OuterRef, Subquery
+
+    latest = IssueUpdate.objects.filter(issue=OuterRef("pk")).exclude(text="").order_by("-at", "-pk").values("text")[:1]
+    table = IssueExportTable(ledger_queryset().annotate(latest_note=Subquery(latest)))
+    fast = list(table.as_values())
+    assert fast == list(Table.as_values(table))
+    assert len(fast) == Issue.objects.count() + 1
