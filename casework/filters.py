@@ -8,6 +8,7 @@ from casework.models import Activity, Case, CoerciveMeasure, GreenChannel, Measu
 from casework.selectors import awaiting_stage
 from enterprises.models import Enterprise
 from liaison import access
+from liaison.picker import SearchSelect
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -29,7 +30,7 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 class CaseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Number or title"), method="search")
-    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none(), widget=SearchSelect("pick_enterprises"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Case.Status.choices)
     case_type = django_filters.ChoiceFilter(label=_("Type"), choices=Case.Type.choices)
     handling_unit = django_filters.ModelChoiceFilter(label=_("Handling unit"), queryset=Unit.objects.none())
@@ -58,7 +59,7 @@ class MeasureFilter(ScopedFilterSet):
     awaiting = django_filters.ChoiceFilter(label=_("Awaiting the review of"), choices=AWAITING, method="filter_awaiting")
     kind = django_filters.ChoiceFilter(label=_("Measure"), choices=CoerciveMeasure.Kind.choices)
     enterprise = django_filters.ModelChoiceFilter(
-        label=_("Enterprise"), queryset=Enterprise.objects.none(), field_name="case__enterprise"
+        label=_("Enterprise"), queryset=Enterprise.objects.none(), field_name="case__enterprise", widget=SearchSelect("pick_enterprises")
     )
 
     class Meta:
@@ -70,7 +71,7 @@ class MeasureFilter(ScopedFilterSet):
 
 
 class GreenChannelFilter(ScopedFilterSet):
-    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none(), widget=SearchSelect("pick_enterprises"))
     open = django_filters.ChoiceFilter(
         label=_("State"), choices=(("yes", _("Open")), ("no", _("Ended"))), method="filter_open", empty_label=_("All")
     )
@@ -93,7 +94,8 @@ class GreenChannelFilter(ScopedFilterSet):
 
 class ActivityFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Activity"), choices=Activity.Kind.choices)
-    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none(), field_name="enterprises")
+    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none(), field_name="enterprises",
+                                                  widget=SearchSelect("pick_enterprises"))
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.none(), field_name="units")
     held_after = django_filters.DateFilter(label=_("From"), field_name="held_on", lookup_expr="gte", widget=DATE)
     held_before = django_filters.DateFilter(label=_("Until"), field_name="held_on", lookup_expr="lte", widget=DATE)

@@ -8,6 +8,7 @@ from accounts.models import Unit, User
 from casework.models import Activity, Case, CoerciveMeasure, GreenChannel, MeasureReview
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonModelForm
+from liaison.picker import searchable
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local", "class": "form-control"}
@@ -42,6 +43,7 @@ class CaseForm(LiaisonModelForm):
         if self.instance.pk:
             enterprises = enterprises | type(self.instance.enterprise).objects.filter(pk=self.instance.enterprise_id)
         self.fields["enterprise"].queryset = enterprises.order_by("name").distinct()
+        searchable(self.fields["enterprise"], "pick_enterprises")
         self.fields["handling_unit"].queryset = access.units(self.user).filter(kind__in=[Unit.Kind.STATION, Unit.Kind.TEAM])
         if not self.instance.pk:
             self.initial.setdefault("received_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
@@ -159,8 +161,10 @@ class GreenChannelForm(LiaisonModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = access.enterprises(self.user).filter(storage_capacity__isnull=False).order_by("name")
+        searchable(self.fields["enterprise"], "pick_enterprises", stores=1)
         self.fields["enterprise"].help_text = _("Enterprises with a recorded storage capacity.")
         self.fields["officer"].queryset = access.colleagues(self.user).filter(role__in=[User.Role.OFFICER, User.Role.TEAM])
+        searchable(self.fields["officer"], "pick_people", workers=1)
         self.fields["officer"].label_from_instance = _person_label
         if not self.instance.pk:
             del self.fields["ended_on"]

@@ -7,6 +7,7 @@ from enterprises.models import Assignment, Attachment, Enterprise, Plan, PlanTas
 from enterprises.services import MAX_TASK_WORKDAYS
 from liaison import access, creditcode
 from liaison.forms import LiaisonForm, LiaisonModelForm
+from liaison.picker import searchable
 from visits.models import Issue, Visit
 
 
@@ -75,6 +76,7 @@ class AssignmentForm(LiaisonForm):
             role__in=[User.Role.OFFICER, User.Role.LEADER]
         )
         self.fields["officer"].label_from_instance = lambda u: f"{u.name}（{u.unit or u.get_role_display()}）"
+        searchable(self.fields["officer"], "pick_people")
         self.fields["team"].queryset = access.units(self.user).filter(kind=Unit.Kind.TEAM)
 
     def clean(self):
@@ -154,6 +156,7 @@ class PlanTaskForm(LiaisonModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = access.colleagues(self.user).order_by("unit__name", "name")
+        searchable(self.fields["owner"], "pick_people")
         self.fields["owner"].label_from_instance = officer_label
         self.fields["workdays"].min_value = 1
         self.fields["workdays"].widget.attrs.update(min=1, max=MAX_TASK_WORKDAYS)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from liaison import home, notifications
+from liaison import home, notifications, picker
 
 handler400 = "liaison.errors.bad_request"
 handler403 = "liaison.errors.permission_denied"
@@ -18,6 +18,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/read/", notifications.notification_read, name="notification_read"),
+    # Search behind the enterprise and people selects once a city has too many to list (liaison.picker).
+    path("pick/enterprises/", picker.pick_enterprises, name="pick_enterprises"),
+    path("pick/people/", picker.pick_people, name="pick_people"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from accounts.models import Unit
 from enterprises.models import Enterprise, Plan, PlanTask
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonModelForm
+from liaison.picker import searchable
 from supervision.models import Meeting, MeetingAction, Notice, Referral
 from supervision.services import MAX_REPLY_WORKDAYS
 from visits.models import Issue
@@ -91,6 +92,7 @@ class ReferralForm(LiaisonModelForm):
         super().__init__(*args, **kwargs)
         self.fields["issue"].queryset = access.issues(self.user)
         self.fields["enterprise"].queryset = access.enterprises(self.user).filter(status=Enterprise.Status.ACTIVE)
+        searchable(self.fields["enterprise"], "pick_enterprises", active=1)
         self.fields["enterprise"].required = False
         self.fields["enterprise"].help_text = _("Not needed when the ledger item is given.")
         self.fields["requested_of"].widget.attrs["list"] = "requested-of-choices"
@@ -160,6 +162,7 @@ class AssignForm(LiaisonForm):
         super().__init__(*args, **kwargs)
         self.fields["assigned_unit"].queryset = access.units(self.user).exclude(kind=Unit.Kind.BUREAU)
         self.fields["assigned_officer"].queryset = access.colleagues(self.user)
+        searchable(self.fields["assigned_officer"], "pick_people")
         self.fields["assigned_officer"].label_from_instance = person_label
 
     def clean(self):
@@ -195,6 +198,7 @@ class MeetingForm(LiaisonModelForm):
         people = access.colleagues(self.user).order_by("unit__kind", "unit__name", "name")
         self.fields["chair"].queryset = people
         self.fields["chair"].label_from_instance = person_label
+        searchable(self.fields["chair"], "pick_people")
         self.fields["attendees"].queryset = people
         self.fields["attendees"].label_from_instance = person_label
 
@@ -219,6 +223,7 @@ class MeetingActionForm(LiaisonModelForm):
         self.fields["owner_unit"].required = False
         self.fields["owner"].queryset = access.colleagues(self.user)
         self.fields["owner"].label_from_instance = person_label
+        searchable(self.fields["owner"], "pick_people")
         self.fields["issue"].queryset = access.issues(self.user)
         # Open tasks of approved plans the user may see: a decision may push a plan's task along.
         self.fields["plan_task"].queryset = (
@@ -262,6 +267,7 @@ class NoticeForm(LiaisonModelForm):
         self.fields["unit"].queryset = access.units(self.user).filter(kind__in=(Unit.Kind.STATION, Unit.Kind.TEAM, Unit.Kind.OFFICE))
         self.fields["unit"].required = False
         self.fields["officer"].queryset = access.colleagues(self.user)
+        searchable(self.fields["officer"], "pick_people")
         self.fields["officer"].label_from_instance = person_label
         self.fields["issues"].queryset = access.issues(self.user)
         self.fields["meetings"].queryset = access.meetings(self.user).order_by("-held_at")

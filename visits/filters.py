@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit, User
 from enterprises.models import Enterprise
 from liaison import access
+from liaison.picker import SearchSelect
 from visits import deadlines
 from visits.models import Issue, IssueRequest, Visit
 
@@ -19,11 +20,11 @@ def _stations(user):
 
 
 class VisitFilter(django_filters.FilterSet):
-    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none(), widget=SearchSelect("pick_enterprises"))
     station = django_filters.ModelChoiceFilter(
         label=_("Police station"), field_name="enterprise__station", queryset=Unit.objects.none()
     )
-    author = django_filters.ModelChoiceFilter(label=_("Recorded by"), queryset=User.objects.none())
+    author = django_filters.ModelChoiceFilter(label=_("Recorded by"), queryset=User.objects.none(), widget=SearchSelect("pick_people"))
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Visit.Channel.choices)
     since = django_filters.DateFilter(label=_("From"), field_name="visited_at", lookup_expr="date__gte", widget=DATE)
     until = django_filters.DateFilter(label=_("Until"), field_name="visited_at", lookup_expr="date__lte", widget=DATE)
@@ -60,13 +61,13 @@ class IssueFilter(django_filters.FilterSet):
     responsible_unit = django_filters.ModelChoiceFilter(
         label=_("Responsible unit"), queryset=Unit.objects.none(), null_label=_("Not assigned")
     )
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.objects.none())
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.objects.none(), widget=SearchSelect("pick_people"))
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Issue.Category.choices)
     supervision = django_filters.ChoiceFilter(label=_("Supervision"), choices=SUPERVISION, method="filter_supervision")
     station = django_filters.ModelChoiceFilter(
         label=_("Police station"), field_name="enterprise__station", queryset=Unit.objects.none()
     )
-    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none(), widget=SearchSelect("pick_enterprises"))
     since = django_filters.DateFilter(label=_("Registered from"), field_name="created_at", lookup_expr="date__gte", widget=DATE)
     until = django_filters.DateFilter(label=_("Registered until"), field_name="created_at", lookup_expr="date__lte", widget=DATE)
     attention = django_filters.ChoiceFilter(label=_("Needs attention"), choices=ATTENTION, method="filter_attention")

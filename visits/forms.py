@@ -8,6 +8,7 @@ from accounts.models import Unit, User
 from enterprises.models import Enterprise
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonFormMixin, LiaisonModelForm
+from liaison.picker import searchable
 from liaison.uploads import clean_image
 from visits import deadlines, services
 from visits.models import Issue, Visit
@@ -84,6 +85,7 @@ class VisitForm(LiaisonModelForm):
         super().__init__(*args, **kwargs)
         if "enterprise" in self.fields:
             self.fields["enterprise"].queryset = access.enterprises(self.user).filter(status=Enterprise.Status.ACTIVE)
+            searchable(self.fields["enterprise"], "pick_enterprises", active=1)
         self.fields["visited_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
@@ -172,6 +174,7 @@ class IssueForm(LiaisonModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = access.enterprises(self.user).filter(status=Enterprise.Status.ACTIVE)
+        searchable(self.fields["enterprise"], "pick_enterprises", active=1)
         if not access.can(self.user, "visits.issue_take_on"):
             del self.fields["take_on"]
 
@@ -223,6 +226,7 @@ class AssignForm(IssueActionForm):
             "unit__kind", "unit__name", "name"
         )
         self.fields["owner"].label_from_instance = officer_label
+        searchable(self.fields["owner"], "pick_people", workers=1)
         issue = self.instance_for
         if issue is not None:
             limit = deadlines.default_limit(issue.category)
@@ -260,6 +264,7 @@ class BulkAssignForm(LiaisonForm):
             "unit__kind", "unit__name", "name"
         )
         self.fields["owner"].label_from_instance = officer_label
+        searchable(self.fields["owner"], "pick_people", workers=1)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,138 @@
+"""Choosing one enterprise or one person among a city's tens of thousands.
+
+A district has a few hundred enterprises and about a hundred officers: a plain <select> lists them all. A
+city has 50,000 enterprises and 3,000 officers, and a <select> of all of them is megabytes of HTML and
+seconds of work on every form and filter that offers it. `SearchSelect` lists every choice while there are
+at most `limit`; beyond that it shows a search box and only the chosen option, and the box asks
+`pick_enterprises` or `pick_people` for the matches (htmx, no inline script), scoped to the user exactly as the
+field's own choices are: a match outside the field's queryset is refused by the form's usual validation.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.models import User
+from liaison import access
+
+MATCHES = 30  # options one search returns
+
+
+class SearchSelect(forms.Widget):
+    """A select of a ModelChoiceField that stays small however many choices the field has.
+
+    Not a `forms.Select` on purpose: crispy-forms renders a Select's options itself, from every choice.
+    """
+
+    limit = 200
+
+    def __init__(self, source: str, attrs=None, params: dict | None = None):
+        super().__init__(attrs)
+        self.source = source  # URL name of the search view
+        self.params = params or {}
+        self.choices = []
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.choices = self.choices
+        return copy
+
+    def render(self, name, value, attrs=None, renderer=None):
+        iterator = self.choices
+        field = iterator.field
+        queryset = iterator.queryset
+        final = self.build_attrs(self.attrs, attrs)
+        classes = ["form-select"] + (["is-invalid"] if "is-invalid" in final.get("class", "") else [])
+        final["class"] = " ".join(classes)
+        value = "" if value is None else str(value)
+        empty = field.empty_label
+        first = list(queryset[: self.limit + 1])
+        if len(first) <= self.limit:
+            options = [(str(obj.pk), field.label_from_instance(obj)) for obj in first]
+            return self._select(name, final, value, empty, options)
+        chosen = []
+        if value:
+            obj = queryset.filter(pk=value).first() if value.isdigit() else None
+            if obj is not None:
+                chosen = [(str(obj.pk), field.label_from_instance(obj))]
+        url = reverse(self.source)
+        if self.params:
+            url = f"{url}?{urlencode(self.params)}"
+        search = format_html(
+            '<input type="search" class="form-control form-control-sm mb-1" form="" name="term" autocomplete="off"'
+            ' placeholder="{}" aria-label="{}" aria-controls="{}" hx-get="{}" hx-trigger="input changed delay:300ms, search"'
+            ' hx-target="#{}" hx-swap="innerHTML">',
+            _("Type to search…"), _("Search"), final.get("id", name), url, final.get("id", name),
+        )
+        return mark_safe(f'<div class="search-select">{search}{self._select(name, final, value, empty, chosen)}</div>')
+
+    @staticmethod
+    def _select(name, attrs, value, empty, options):
+        html = [format_html('<select name="{}"{}>', name, forms.utils.flatatt(attrs))]
+        if empty is not None:
+            html.append(format_html('<option value=""{}>{}</option>', "" if value else mark_safe(" selected"), empty))
+        html.append(format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((pk, mark_safe(" selected") if pk == value else "", label) for pk, label in options),
+        ))
+        html.append("</select>")
+        return mark_safe("".join(html))
+
+
+def searchable(field, source: str, **params) -> None:
+    """Give a ModelChoiceField (its queryset already set) a SearchSelect asking `source` for matches."""
+    widget = SearchSelect(source, attrs=field.widget.attrs, params=params)
+    widget.is_required = field.required
+    widget.choices = field.choices
+    field.widget = widget
+
+
+def enterprise_matches(user, term: str, params) -> list[tuple[int, str]]:
+    from enterprises.filters import EnterpriseFilter
+    from enterprises.models import Enterprise
+
+    queryset = access.enterprises(user)
+    if params.get("active"):
+        queryset = queryset.filter(status=Enterprise.Status.ACTIVE)
+    if params.get("stores"):
+        queryset = queryset.filter(storage_capacity__isnull=False)
+    queryset = EnterpriseFilter(queryset=queryset).search(queryset, "q", term)
+    return [(obj.pk, obj.name) for obj in queryset.only("pk", "name").order_by("name", "pk")[:MATCHES]]
+
+
+def people_matches(user, term: str, params) -> list[tuple[int, str]]:
+    queryset = access.colleagues(user).filter(
+        Q(name__icontains=term) | Q(username__istartswith=term) | Q(badge_number__istartswith=term) | Q(unit__name__icontains=term)
+    )
+    if params.get("workers"):  # the people who may own work: no leaders
+        queryset = queryset.exclude(role=User.Role.LEADER)
+    return [(u.pk, f"{u.name}（{u.unit}）" if u.unit_id else u.name) for u in queryset.order_by("name", "pk")[:MATCHES]]
+
+
+def _pick(request, matches):
+    if not access.can(request.user, "liaison.use"):
+        raise PermissionDenied
+    term = request.GET.get("term", "").strip()[:50]
+    rows = matches(request.user, term, request.GET) if term else []
+    return render(request, "liaison/pick_options.html", {"rows": rows, "term": term})
+
+
+@require_safe
+def pick_enterprises(request):
+    """Options of the enterprises in the user's scope whose name or credit code matches `term`."""
+    return _pick(request, enterprise_matches)
+
+
+@require_safe
+def pick_people(request):
+    """Options of the colleagues the user may name whose name, account, badge or unit matches `term`."""
+    return _pick(request, people_matches)
