@@ -14,8 +14,11 @@ to them and those of their own station; the auditor sees only the audit log.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from accounts.models import StationLiaison, Unit, User
 
@@ -73,22 +76,92 @@ def station_ids(user) -> QuerySet:
     return Unit.objects.none().values("pk")
 
 
+# PostgreSQL cannot use an index for "station_id = X OR EXISTS (a current assignment)": every page that counts or
+# lists a user's enterprises would scan the whole table. With the user's current assignments (and a team's
+# stations) read first, "station_id = X OR id IN (...)" is two index scans. Nearly every scope below builds on
+# enterprises(), so within a request the read is kept and made once per user; outside a request (services,
+# commands, tests) nothing is kept and it is read each time, so a kept read can never outlive the request.
+_assigned_memo: ContextVar[dict | None] = ContextVar("assigned_memo", default=None)
+
+# Past this many, the enterprises are a large share of any district, PostgreSQL scans the table either way and the
+# list would only swell every statement that embeds the scope; the assignment is then checked in the query.
+MAX_LISTED_ASSIGNMENTS = 5000
+
+
+class Assigned(NamedTuple):
+    stations: tuple  # a team's stations (empty for an officer: their own station is user.unit_id)
+    enterprises: tuple | None  # currently assigned to the user (or their team); None when too many to list
+
+
+@contextmanager
+def remembering_assignments():
+    """Within this block (a request: see liaison.middleware) what each user is assigned is read at most once."""
+    token = _assigned_memo.set({})
+    try:
+        yield
+    finally:
+        _assigned_memo.reset(token)
+
+
+def forget_assignments(**kwargs) -> None:
+    """An assignment or a team's stations changed: the next scope in this request reads them again.
+
+    Connected to the saves and deletions of Assignment and StationLiaison (liaison.apps).
+    """
+    memo = _assigned_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _current_assignments(user):
+    from enterprises.models import Assignment
+
+    current = Assignment.objects.filter(ended_on__isnull=True)
+    if role_of(user) == TEAM:
+        return current.filter(Q(team_id=user.unit_id) | Q(officer_id=user.pk))
+    return current.filter(officer_id=user.pk)
+
+
+def _assigned(user) -> Assigned:
+    memo = _assigned_memo.get()
+    key = (user.pk, role_of(user), user.unit_id)
+    if memo is not None and key in memo:
+        return memo[key]
+    current = _current_assignments(user).order_by()
+    stations, enterprise_ids = set(), set()
+    if role_of(user) == TEAM:
+        # The team's stations come in the same read.
+        station_rows = StationLiaison.objects.filter(team_id=user.unit_id).order_by().values_list(Value("station"), "station_id")
+        for what, pk in station_rows.union(current.values_list(Value("enterprise"), "enterprise_id"), all=True):
+            (stations if what == "station" else enterprise_ids).add(pk)
+    else:
+        enterprise_ids.update(current.values_list("enterprise_id", flat=True))
+    assigned = Assigned(
+        stations=tuple(sorted(stations)),
+        enterprises=tuple(sorted(enterprise_ids)) if len(enterprise_ids) <= MAX_LISTED_ASSIGNMENTS else None,
+    )
+    if memo is not None:
+        memo[key] = assigned
+    return assigned
+
+
 def enterprises(user) -> QuerySet:
-    from enterprises.models import Assignment, Enterprise
+    from enterprises.models import Enterprise
 
     r = role_of(user)
     qs = Enterprise.objects.all()
     if r in (LEADER, COORDINATOR):
         return qs
+    if r not in (TEAM, OFFICER):
+        return qs.none()
+    assigned = _assigned(user)
+    if assigned.enterprises is None:
+        currently_assigned = Exists(_current_assignments(user).filter(enterprise=OuterRef("pk")))
+    else:
+        currently_assigned = Q(pk__in=assigned.enterprises)
     if r == TEAM:
-        assigned = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True).filter(
-            Q(team_id=user.unit_id) | Q(officer_id=user.pk)
-        )
-        return qs.filter(Q(station_id__in=station_ids(user)) | Exists(assigned))
-    if r == OFFICER:
-        assigned = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True, officer_id=user.pk)
-        return qs.filter(Q(station_id=user.unit_id) | Exists(assigned))
-    return qs.none()
+        return qs.filter(Q(station_id__in=assigned.stations) | currently_assigned)
+    return qs.filter(Q(station_id=user.unit_id) | currently_assigned)
 
 
 def assignments(user) -> QuerySet:
@@ -164,9 +237,9 @@ def _enterprise_edit_contact(user, obj=None) -> bool:
     """Officers may correct the contact details of the enterprises they answer for."""
     if sees_everything(user):
         return True
-    if role_of(user) != OFFICER or obj is None:
-        return role_of(user) == OFFICER and obj is None
-    return obj.assignments.filter(ended_on__isnull=True, officer_id=user.pk).exists() or obj.station_id == user.unit_id
+    if role_of(user) != OFFICER:
+        return False
+    return obj is None or obj.station_id == user.unit_id or answers_for(user, obj)
 
 
 CORE_PERMISSIONS: dict[str, Callable] = {
@@ -338,13 +411,13 @@ def answers_for(user, enterprise) -> bool:
         return False
     if sees_everything(user):
         return True
-    r = role_of(user)
-    current = enterprise.assignments.filter(ended_on__isnull=True)
-    if r == OFFICER:
-        return current.filter(officer_id=user.pk).exists()
-    if r == TEAM:
-        return current.filter(Q(team_id=user.unit_id) | Q(officer_id=user.pk)).exists()
-    return False
+    if role_of(user) not in (OFFICER, TEAM):
+        return False
+    # The request's read of the user's assignments (see enterprises()) already knows.
+    assigned = _assigned(user).enterprises
+    if assigned is None:
+        return _current_assignments(user).filter(enterprise=enterprise).exists()
+    return enterprise.pk in assigned
 
 
 def _plan_draft(user, enterprise=None) -> bool:
