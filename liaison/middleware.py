@@ -3,6 +3,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 
+from liaison import workdays
+
 
 class SessionTimeoutMiddleware:
     """Ends a session after 30 idle minutes or 12 hours after login, whichever comes first."""
@@ -36,3 +38,14 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class OfficeCalendarMiddleware:
+    """A page asks many working-day questions (lights, note rules, due dates): it reads the office's calendar once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with workdays.calendar_read_once():
+            return self.get_response(request)
