@@ -152,7 +152,7 @@ class LedgerCounts:
 
     @classmethod
     def of(cls, user, today: dt.date) -> LedgerCounts:
-        pending = IssueRequest.objects.filter(issue=OuterRef("pk"), status=IssueRequest.Status.PENDING)
+        pending = IssueRequest.objects.filter(status=IssueRequest.Status.PENDING)
         rows = (
             access.issues(user)
             .with_note_due(today)
@@ -165,8 +165,9 @@ class LedgerCounts:
                 no_callback=Count("pk", filter=Q(status=Issue.Status.CLOSED, satisfaction="")),
                 note_due=Count("pk", filter=Q(note_due=True)),
                 # At most one pending request of a kind per item (a unique constraint): items count requests.
-                extension=Count("pk", filter=Exists(pending.filter(kind=IssueRequest.Kind.EXTENSION))),
-                unable=Count("pk", filter=Exists(pending.filter(kind=IssueRequest.Kind.UNABLE))),
+                # An uncorrelated IN is read once (a hashed subplan), not probed once per item of the ledger.
+                extension=Count("pk", filter=Q(pk__in=pending.filter(kind=IssueRequest.Kind.EXTENSION).values("issue_id"))),
+                unable=Count("pk", filter=Q(pk__in=pending.filter(kind=IssueRequest.Kind.UNABLE).values("issue_id"))),
             )
             .order_by()
         )
