@@ -177,7 +177,7 @@ def session_for(user) -> str:
     now = int(time.time())
     session.update({
         SESSION_KEY: str(user.pk),
-        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        BACKEND_SESSION_KEY: "accounts.backends.UnitModelBackend",
         HASH_SESSION_KEY: user.get_session_auth_hash(),
         "login_at": now,
         "seen_at": now,

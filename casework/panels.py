@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from casework import selectors
 from casework.models import CoerciveMeasure, GreenChannel, MeasureReview
 from liaison import access
 from liaison.dossier import Tab, TimelineEntry
-from liaison.home import Panel
+from liaison.home import Panel, short_lists
 
 PANEL_LIMIT = 10
 
@@ -28,38 +28,41 @@ PANEL_LIMIT = 10
 # ---------------------------------------------------------------- home
 
 
-def _pending(queryset, stage):
-    rows = selectors.awaiting_stage(queryset, stage).select_related("case__enterprise").order_by("proposed_on", "pk")
-    return rows.count(), list(rows[:PANEL_LIMIT])
-
-
 def home_panels(request) -> list[Panel]:
     user = request.user
     panels = []
-    measures = access.measures(user)
     role = access.role_of(user)
-    queues = []
+    queues = {}
     if access.is_leader(user):
-        queues.append((MeasureReview.Stage.LEADERSHIP, measures))
+        queues[MeasureReview.Stage.LEADERSHIP] = selectors.awaiting_stage_q(MeasureReview.Stage.LEADERSHIP)
     if access.is_legal(user):
-        queues.append((MeasureReview.Stage.LEGAL, measures))
+        queues[MeasureReview.Stage.LEGAL] = selectors.awaiting_stage_q(MeasureReview.Stage.LEGAL)
     if access.is_office(user):
-        queues.append((MeasureReview.Stage.UNIT, measures))
+        queues[MeasureReview.Stage.UNIT] = selectors.awaiting_stage_q(MeasureReview.Stage.UNIT)
     elif role in (access.TEAM, access.OFFICER):
-        queues.append((MeasureReview.Stage.UNIT, measures.filter(case__handling_unit_id=user.unit_id)))
-    for stage, queryset in queues:
-        total, rows = _pending(queryset, stage)
-        if total:
+        queues[MeasureReview.Stage.UNIT] = selectors.awaiting_stage_q(MeasureReview.Stage.UNIT) & Q(
+            case__handling_unit_id=user.unit_id
+        )
+    pending = short_lists(
+        access.measures(user).select_related("case__enterprise"),
+        PANEL_LIMIT,
+        **{f"stage_{stage}": (condition, ["proposed_on", "pk"]) for stage, condition in queues.items()},
+    ) if queues else {}
+    for stage in queues:
+        queue = pending[f"stage_{stage}"]
+        if queue.total:
             panels.append(
                 Panel(
                     template="casework/panels/measures.html", order=20,
-                    context={"stage": stage, "stage_label": MeasureReview.Stage(stage).label, "total": total, "rows": rows},
+                    context={"stage": stage, "stage_label": MeasureReview.Stage(stage).label, "total": queue.total,
+                             "rows": queue.rows},
                 )
             )
     today = timezone.localdate()
     if access.is_office(user):
-        channels = list(selectors.open_channels(access.green_channels(user), today).select_related("enterprise", "officer"))
-        missed = selectors.missed_days(channels, today)
+        channels, missed = selectors.open_channels_missed_days(
+            access.green_channels(user).select_related("enterprise", "officer"), today
+        )
         if missed:
             panels.append(
                 Panel(

@@ -1,6 +1,6 @@
 """Panels this app adds to the role home (see liaison.home): plan tasks for their owners, plan gaps for the office."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 
 from enterprises.models import Enterprise, Plan, PlanTask
@@ -19,33 +19,32 @@ def home_panels(request):
         .select_related("plan__enterprise")
         .order_by("deadline", "pk")
     )
-    tasks = list(mine[:MY_TASKS_SHOWN])
+    # The overdue ones are counted over all the user's open tasks, not only those shown: a window count.
+    tasks = list(mine.annotate(overdue_total=Window(Count("pk", filter=Q(deadline__lt=today))))[:MY_TASKS_SHOWN])
     if tasks:
-        overdue_count = mine.filter(deadline__lt=today).count() if len(tasks) == MY_TASKS_SHOWN else sum(
-            1 for t in tasks if t.deadline < today
-        )
         panels.append(
             Panel(
                 "enterprises/panels/my_tasks.html",
                 order=20,
-                context={"tasks": tasks, "overdue_count": overdue_count, "soon": workdays.add_workdays(today, 3)},
+                context={"tasks": tasks, "overdue_count": tasks[0].overdue_total, "soon": workdays.add_workdays(today, 3)},
             )
         )
     if access.sees_everything(user):
         approved = Plan.objects.filter(enterprise=OuterRef("pk"), status=Plan.Status.APPROVED)
         unplanned = Enterprise.objects.filter(status=Enterprise.Status.ACTIVE).filter(~Exists(approved)).count()
+        # Plans joined with their tasks: a plan is counted once however many tasks it has.
         plans = Plan.objects.aggregate(
-            review_due=Count("pk", filter=Q(status=Plan.Status.APPROVED, review_on__lt=today)),
-            drafts=Count("pk", filter=Q(status=Plan.Status.DRAFT)),
+            review_due=Count("pk", distinct=True, filter=Q(status=Plan.Status.APPROVED, review_on__lt=today)),
+            drafts=Count("pk", distinct=True, filter=Q(status=Plan.Status.DRAFT)),
+            overdue_tasks=Count("tasks", filter=Q(
+                status=Plan.Status.APPROVED, tasks__done_at__isnull=True, tasks__deadline__lt=today
+            )),
         )
-        overdue_tasks = PlanTask.objects.filter(
-            done_at__isnull=True, plan__status=Plan.Status.APPROVED, deadline__lt=today
-        ).count()
         panels.append(
             Panel(
                 "enterprises/panels/plan_office.html",
                 order=60,
-                context={"unplanned": unplanned, "overdue_tasks": overdue_tasks, **plans},
+                context={"unplanned": unplanned, **plans},
             )
         )
     return panels

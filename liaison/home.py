@@ -5,9 +5,12 @@ Each app adds its own panels through `<app>/panels.py: home_panels(request) -> l
 """
 
 from dataclasses import dataclass, field
+from functools import reduce
 from importlib import import_module
+from operator import or_
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, FilteredRelation, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -34,6 +37,37 @@ def app_panels(request) -> list[Panel]:
             continue
         panels.extend(module.home_panels(request))
     return sorted(panels, key=lambda p: p.order)
+
+
+@dataclass
+class ShortList:
+    rows: list
+    total: int
+
+
+def short_lists(queryset, limit: int, **lists: tuple[Q, list]) -> dict[str, ShortList]:
+    """The first `limit` rows and the number of all rows of each named list (a condition and an ordering) drawn
+    from one queryset, in one query whatever the number of lists and rows.
+
+    Window functions number each list's rows in its own order and count them; a row may belong to several lists.
+    """
+    annotations = {}
+    for name, (condition, ordering) in lists.items():
+        member = Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+        annotations[f"_{name}_place"] = Case(When(condition, then=Window(RowNumber(), partition_by=[member], order_by=ordering)))
+        annotations[f"_{name}_total"] = Window(Count("pk", filter=condition))
+    rows = list(
+        queryset.filter(reduce(or_, (condition for condition, _ordering in lists.values())))
+        .annotate(**annotations)
+        .filter(reduce(or_, (Q(**{f"_{name}_place__lte": limit}) for name in lists)))
+        .order_by()
+    )
+    out = {}
+    for name in lists:
+        place = f"_{name}_place"
+        shown = sorted((row for row in rows if (getattr(row, place) or limit + 1) <= limit), key=lambda row: getattr(row, place))
+        out[name] = ShortList(rows=shown, total=getattr(rows[0], f"_{name}_total") if rows else 0)
+    return out
 
 
 def coverage(enterprises) -> tuple[dict, list[dict]]:

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 
-from liaison import access
+from liaison import access, workdays
 
 
 class SessionTimeoutMiddleware:
@@ -48,4 +48,15 @@ class AssignmentsReadOnceMiddleware:
 
     def __call__(self, request):
         with access.remembering_assignments():
+            return self.get_response(request)
+
+
+class OfficeCalendarMiddleware:
+    """A page asks many working-day questions (lights, note rules, due dates): it reads the office's calendar once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with workdays.calendar_read_once():
             return self.get_response(request)

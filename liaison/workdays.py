@@ -3,14 +3,46 @@
 Order of authority for a date: the office's own CalendarDay table, then the chinesecalendar package (which
 knows only the years the State Council has announced), then plain Monday–Friday. A deadline in a year that
 nobody has announced yet never fails; `uncovered_years` lets the UI warn the office.
+
+Inside `calendar_read_once()` (every request, through liaison.middleware.OfficeCalendarMiddleware) the
+office's table is read once and answers every question of that request; elsewhere each call reads it afresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
+
+
+@dataclass
+class _CalendarRead:
+    days: dict[dt.date, bool] | None = None
+
+
+# The office edits its table in the admin, so it is never kept beyond one request (another worker may have
+# changed it since): a page that asks a dozen deadline questions reads it once instead of a dozen times.
+_request_calendar: ContextVar[_CalendarRead | None] = ContextVar("request_calendar", default=None)
+
+
+@contextmanager
+def calendar_read_once():
+    token = _request_calendar.set(_CalendarRead())
+    try:
+        yield
+    finally:
+        _request_calendar.reset(token)
+
+
+def forget_calendar_read(**kwargs) -> None:
+    """After a change to the office's table, the rest of the request reads it again (connected in liaison.apps)."""
+    read = _request_calendar.get()
+    if read is not None:
+        read.days = None
 
 
 @lru_cache(maxsize=4096)
@@ -24,7 +56,14 @@ def _package_is_workday(day: dt.date) -> bool | None:
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     from liaison.models import CalendarDay
 
-    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+    read = _request_calendar.get()
+    if read is None:
+        return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+    if read.days is None:
+        # The table holds only the exceptions (holidays and make-up workdays, a few dozen a year): all of it
+        # costs less than a second query.
+        read.days = dict(CalendarDay.objects.values_list("date", "is_workday"))
+    return {day: is_workday for day, is_workday in read.days.items() if start <= day <= end}
 
 
 def _is_workday(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
@@ -77,12 +116,9 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
 
 def uncovered_years(*years: int) -> list[int]:
     """Years that neither the package nor the office's table covers: Monday–Friday is assumed there."""
-    from liaison.models import CalendarDay
-
-    out = []
-    for year in sorted(set(years)):
-        if _package_is_workday(dt.date(year, 6, 1)) is not None:
-            continue
-        if not CalendarDay.objects.filter(date__year=year).exists():
-            out.append(year)
-    return out
+    unknown = [year for year in sorted(set(years)) if _package_is_workday(dt.date(year, 6, 1)) is None]
+    if not unknown:
+        return []
+    # One read of the office's days over all those years, however many there are.
+    office_years = {day.year for day in _overrides(dt.date(unknown[0], 1, 1), dt.date(unknown[-1], 12, 31))}
+    return [year for year in unknown if year not in office_years]

@@ -10,8 +10,10 @@ Every panel costs a fixed number of queries, whatever the number of rows.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,7 +21,7 @@ from django.utils.http import urlencode
 from accounts.models import Unit
 from enterprises.models import Assignment, Enterprise
 from liaison import access
-from liaison.home import Panel
+from liaison.home import Panel, ShortList, short_lists
 from visits import deadlines
 from visits.models import Issue, IssueRequest, Visit, running_q
 
@@ -41,11 +43,13 @@ def home_panels(request) -> list[Panel]:
     if role == access.TEAM:
         return [own_items_panel(user, today), team_panel(user, today)]
     if role in (access.LEADER, access.COORDINATOR):
+        ledger = LedgerCounts.of(user, today)
+        lists = overdue_and_supervised(user, today)
         return [
-            waiting_panel(user, today),
-            red_list_panel(user, today),
-            supervised_panel(user, today),
-            ledger_matrix_panel(user, today),
+            waiting_panel(user, today, ledger),
+            red_list_panel(lists["red"]),
+            supervised_panel(lists["supervised"]),
+            ledger_matrix_panel(user, today, ledger),
             coverage_panel(user, today),
         ]
     return []
@@ -133,35 +137,81 @@ def team_panel(user, today: dt.date) -> Panel:
 # ---------------------------------------------------------------- the office and leaders
 
 
-def waiting_panel(user, today: dt.date) -> Panel:
+@dataclass
+class LedgerCounts:
+    """The ledger counted once for the office's and leaders' panels: by responsible unit and status, with the
+    flags the "waiting for you" panel needs and the open deadlines' years (for the calendar warning)."""
+
+    cells: dict[tuple[int | None, str], int]
+    red: dict[int | None, int]
+    unit_names: dict[int, tuple[str, str]]
+    flags: dict[str, int]
+    open_deadline_years: set[int]
+
+    FLAGS = ("followup", "no_callback", "note_due", "extension", "unable")
+
+    @classmethod
+    def of(cls, user, today: dt.date) -> LedgerCounts:
+        pending = IssueRequest.objects.filter(status=IssueRequest.Status.PENDING)
+        rows = (
+            access.issues(user)
+            .with_note_due(today)
+            .values("responsible_unit", "responsible_unit__name", "responsible_unit__kind", "status",
+                    deadline_year=ExtractYear("deadline"))
+            .annotate(
+                n=Count("pk"),
+                red=Count("pk", filter=running_q() & Q(deadline__lt=today)),
+                followup=Count("pk", filter=Q(needs_followup=True)),
+                no_callback=Count("pk", filter=Q(status=Issue.Status.CLOSED, satisfaction="")),
+                note_due=Count("pk", filter=Q(note_due=True)),
+                # At most one pending request of a kind per item (a unique constraint): items count requests.
+                # An uncorrelated IN is read once (a hashed subplan), not probed once per item of the ledger.
+                extension=Count("pk", filter=Q(pk__in=pending.filter(kind=IssueRequest.Kind.EXTENSION).values("issue_id"))),
+                unable=Count("pk", filter=Q(pk__in=pending.filter(kind=IssueRequest.Kind.UNABLE).values("issue_id"))),
+            )
+            .order_by()
+        )
+        counts = cls(cells={}, red={}, unit_names={}, flags=dict.fromkeys(cls.FLAGS, 0), open_deadline_years=set())
+        for row in rows:
+            unit = row["responsible_unit"]
+            key = (unit, row["status"])
+            counts.cells[key] = counts.cells.get(key, 0) + row["n"]
+            counts.red[unit] = counts.red.get(unit, 0) + row["red"]
+            if unit is not None:
+                counts.unit_names[unit] = (row["responsible_unit__kind"], row["responsible_unit__name"])
+            for flag in cls.FLAGS:
+                counts.flags[flag] += row[flag]
+            if row["status"] in Issue.OPEN_STATES and row["deadline_year"] is not None:
+                counts.open_deadline_years.add(row["deadline_year"])
+        return counts
+
+    def in_status(self, *statuses) -> int:
+        return sum(n for (_unit, status), n in self.cells.items() if status in statuses)
+
+
+def waiting_panel(user, today: dt.date, ledger: LedgerCounts) -> Panel:
     """What waits for the office (assign, verify, decide, call back) or for a leader (verify, supervise)."""
-    issues = access.issues(user)
-    pending = IssueRequest.objects.filter(status=IssueRequest.Status.PENDING, issue__in=issues.values("pk"))
-    c = issues.aggregate(
-        to_assign=Count("pk", filter=Q(status__in=[Issue.Status.REGISTERED, Issue.Status.RETURNED])),
-        to_verify=Count("pk", filter=Q(status=Issue.Status.RESOLVED)),
-        followup=Count("pk", filter=Q(needs_followup=True)),
-        no_callback=Count("pk", filter=Q(status=Issue.Status.CLOSED, satisfaction="")),
-    )
-    requests = dict(pending.values_list("kind").annotate(n=Count("pk")).order_by())
+    c = ledger.flags
     office = access.is_office(user)
     entries = []
     if office:
-        entries.append((c["to_assign"], "assign", issue_list_url(status=[Issue.Status.REGISTERED, Issue.Status.RETURNED])))
-    entries.append((c["to_verify"], "verify", issue_list_url(status=Issue.Status.RESOLVED)))
+        entries.append((ledger.in_status(Issue.Status.REGISTERED, Issue.Status.RETURNED), "assign",
+                        issue_list_url(status=[Issue.Status.REGISTERED, Issue.Status.RETURNED])))
+    entries.append((ledger.in_status(Issue.Status.RESOLVED), "verify", issue_list_url(status=Issue.Status.RESOLVED)))
     if office:
         entries += [
-            (requests.get(IssueRequest.Kind.EXTENSION, 0), "extension", issue_list_url(attention="extension")),
-            (requests.get(IssueRequest.Kind.UNABLE, 0), "unable", issue_list_url(attention="unable")),
+            (c["extension"], "extension", issue_list_url(attention="extension")),
+            (c["unable"], "unable", issue_list_url(attention="unable")),
             (c["followup"], "followup", issue_list_url(attention="followup")),
             (c["no_callback"], "callback", issue_list_url(status=Issue.Status.CLOSED)),
         ]
-    note_due = issues.note_due(today).count()
-    entries.append((note_due, "note_due", issue_list_url(attention="note_due")))
+    entries.append((c["note_due"], "note_due", issue_list_url(attention="note_due")))
     uncovered = []
     if office:
-        years = Issue.objects.open().filter(deadline__isnull=False).dates("deadline", "year")
-        uncovered = deadlines.uncovered_years(today, deadlines.deadline_from(today, 20), *years)
+        # The office's ledger is the whole ledger: its open deadlines are every open deadline.
+        uncovered = deadlines.uncovered_years(
+            today, deadlines.deadline_from(today, 20), *(dt.date(year, 1, 1) for year in ledger.open_deadline_years)
+        )
     return Panel(
         template="visits/panels/waiting.html",
         order=5,
@@ -169,33 +219,31 @@ def waiting_panel(user, today: dt.date) -> Panel:
     )
 
 
-def red_list_panel(user, today: dt.date) -> Panel:
-    red = (
-        access.issues(user).light("red", today)
-        .select_related("enterprise", "responsible_unit", "owner")
-        .order_by("deadline", "year", "serial")
+def overdue_and_supervised(user, today: dt.date) -> dict[str, ShortList]:
+    """The red list and the supervised items, their first rows and totals in one query."""
+    issues = access.issues(user).with_light(today).with_note_due(today).select_related("enterprise", "responsible_unit", "owner")
+    return short_lists(
+        issues,
+        LIST_LIMIT,
+        red=(running_q() & Q(deadline__lt=today), ["deadline", "year", "serial"]),
+        supervised=(Q(status__in=Issue.OPEN_STATES) & ~Q(supervision=""), [F("note_due").desc(), "deadline", "year", "serial"]),
     )
-    items = list(red[: LIST_LIMIT + 1])
+
+
+def red_list_panel(red: ShortList) -> Panel:
     return Panel(
         template="visits/panels/red_list.html",
         order=20,
-        context={"items": items[:LIST_LIMIT], "more": len(items) > LIST_LIMIT, "total_url": issue_list_url(light="red"),
-                 "total": red.count() if len(items) > LIST_LIMIT else len(items)},
+        context={"items": red.rows, "more": red.total > LIST_LIMIT, "total_url": issue_list_url(light="red"),
+                 "total": red.total},
     )
 
 
-def supervised_panel(user, today: dt.date) -> Panel:
-    supervised = (
-        access.issues(user).open().exclude(supervision="")
-        .with_light(today).with_note_due(today)
-        .select_related("enterprise", "responsible_unit", "owner")
-        .order_by("-note_due", "deadline", "year", "serial")
-    )
-    items = list(supervised[: LIST_LIMIT + 1])
+def supervised_panel(supervised: ShortList) -> Panel:
     return Panel(
         template="visits/panels/supervised.html",
         order=25,
-        context={"items": items[:LIST_LIMIT], "more": len(items) > LIST_LIMIT,
+        context={"items": supervised.rows, "more": supervised.total > LIST_LIMIT,
                  "total_url": issue_list_url(supervision="any", status="open")},
     )
 
@@ -203,18 +251,11 @@ def supervised_panel(user, today: dt.date) -> Panel:
 MATRIX_STATUSES = list(Issue.Status)
 
 
-def ledger_matrix_panel(user, today: dt.date) -> Panel:
+def ledger_matrix_panel(user, today: dt.date, ledger: LedgerCounts) -> Panel:
     """The ledger counted status × responsible unit; every number links to the list filtered the same way."""
-    issues = access.issues(user)
-    cells = {}
-    for row in issues.values("responsible_unit", "status").annotate(n=Count("pk")).order_by():
-        cells[(row["responsible_unit"], row["status"])] = row["n"]
-    red = dict(issues.light("red", today).values_list("responsible_unit").annotate(n=Count("pk")).order_by())
-    unit_ids = {unit for unit, _status in cells}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in unit_ids if u is not None])}
-    ordered = sorted(units.values(), key=lambda u: (u.kind, u.name))
-    keys = [(u.pk, u.name) for u in ordered]
-    if None in unit_ids:
+    cells, red = ledger.cells, ledger.red
+    keys = [(pk, name) for pk, (_kind, name) in sorted(ledger.unit_names.items(), key=lambda item: item[1])]
+    if any(unit is None for unit, _status in cells):
         keys.append((None, None))
     rows = []
     for pk, name in keys:
