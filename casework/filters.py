@@ -8,12 +8,12 @@ from casework.models import Activity, Case, CoerciveMeasure, GreenChannel, Measu
 from casework.selectors import awaiting_stage
 from enterprises.models import Enterprise
 from liaison import access
-from liaison.picker import SearchSelect
+from liaison.picker import QuickSelectFilters, SearchSelect
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ScopedFilterSet(django_filters.FilterSet):
+class ScopedFilterSet(QuickSelectFilters, django_filters.FilterSet):
     """Choice filters take their rows from the user's scope: an enterprise outside it is not a valid choice."""
 
     def __init__(self, *args, request=None, **kwargs):

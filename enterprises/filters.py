@@ -3,43 +3,12 @@ from django import forms
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q, TextField
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from enterprises.models import Assignment, Enterprise, Plan, PlanTask
 from liaison import access, creditcode
-
-
-def html_attrs(attrs: dict) -> str:
-    """Attributes in the order and form of Django's widgets/attrs.html (flatatt sorts them)."""
-    return format_html_join(
-        "", " {}{}", ((k, "" if v is True else format_html('="{}"', str(v))) for k, v in attrs.items() if v is not False)
-    )
-
-
-class QuickSelect(forms.Select):
-    """A <select> written directly, with the HTML of Django's own template.
-
-    Django renders every <option> through a template (about 0.2 ms each): the 40 stations of a city made the
-    filter form the costliest part of the enterprise list. tests/enterprises/test_search.py holds the HTML equal.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [format_html("<select name=\"{}\"{}>", widget["name"], html_attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(format_html('<optgroup label="{}">', group_name))
-            html.extend(
-                format_html('<option value="{}"{}>{}</option>', str(option["value"]), html_attrs(option["attrs"]), option["label"])
-                for option in options
-            )
-            if group_name:
-                html.append("</optgroup>")
-        html.append("</select>")
-        return mark_safe("".join(html))
+from liaison.picker import QuickSelect
 
 
 class EnterpriseFilter(django_filters.FilterSet):

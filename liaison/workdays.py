@@ -114,6 +114,16 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
     return sign * count
 
 
+def first_unannounced_year(year: int) -> int:
+    """The first year from `year` on that the chinesecalendar package does not know (State Council not yet announced).
+
+    Earlier years never need the office's warning, so a page only looks for deadlines from that year on.
+    """
+    while _package_is_workday(dt.date(year, 6, 1)) is not None:
+        year += 1
+    return year
+
+
 def uncovered_years(*years: int) -> list[int]:
     """Years that neither the package nor the office's table covers: Monday–Friday is assumed there."""
     unknown = [year for year in sorted(set(years)) if _package_is_workday(dt.date(year, 6, 1)) is None]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit, User
 from enterprises.models import Enterprise
 from liaison import access
-from liaison.picker import SearchSelect
+from liaison.picker import QuickSelectFilters, SearchSelect
 from visits import deadlines
 from visits.models import Issue, IssueRequest, Visit
 
@@ -19,7 +19,7 @@ def _stations(user):
     return Unit.objects.filter(pk__in=access.station_ids(user)) if user else Unit.objects.none()
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(QuickSelectFilters, django_filters.FilterSet):
     enterprise = django_filters.ModelChoiceFilter(label=_("Enterprise"), queryset=Enterprise.objects.none(), widget=SearchSelect("pick_enterprises"))
     station = django_filters.ModelChoiceFilter(
         label=_("Police station"), field_name="enterprise__station", queryset=Unit.objects.none()
@@ -41,7 +41,7 @@ class VisitFilter(django_filters.FilterSet):
         self.filters["author"].queryset = access.colleagues(user) if user else User.objects.none()
 
 
-class IssueFilter(django_filters.FilterSet):
+class IssueFilter(QuickSelectFilters, django_filters.FilterSet):
     OPEN = "open"
     SUPERVISION = (("KEY", _("Key supervision")), ("LISTED", _("Listed supervision")), ("any", _("Any supervision")))
     ATTENTION = (

@@ -8,7 +8,7 @@ from accounts.models import Unit, User
 from enterprises.models import Enterprise
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonFormMixin, LiaisonModelForm
-from liaison.picker import searchable
+from liaison.picker import QuickSelect, searchable
 from liaison.uploads import clean_image
 from visits import deadlines, services
 from visits.models import Issue, Visit
@@ -207,7 +207,7 @@ def _unit_choices(user):
 
 
 class AssignForm(IssueActionForm):
-    responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
+    responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), widget=QuickSelect)
     owner = forms.ModelChoiceField(
         label=_("Owner"), queryset=User.objects.none(), required=False,
         help_text=_("Leave empty to let the unit name its owner when it accepts."),
@@ -250,7 +250,7 @@ class BulkAssignForm(LiaisonForm):
         label=_("Ledger items"), queryset=Issue.objects.none(),
         error_messages={"required": _("Tick the ledger items to assign.")},
     )
-    responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
+    responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), widget=QuickSelect)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     time_limit_days = forms.IntegerField(
         label=_("Time limit (working days)"), required=False, min_value=1, max_value=deadlines.MAX_LIMIT

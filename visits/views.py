@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views import View
 
-from liaison import access
+from liaison import access, workdays
 from liaison.uploads import file_response
 from liaison.views import (
     ObjectCreateView,
@@ -233,7 +233,9 @@ class IssueListView(ObjectListView):
         context["submit_token"] = uuid.uuid4().hex
         if access.can(user, "visits.issue_bulk_assign"):
             context["bulk_form"] = forms.BulkAssignForm(user=user)
-        years = Issue.objects.open().filter(deadline__isnull=False).dates("deadline", "year")
+        # Only deadlines in years no published calendar covers can need the warning (and this reads few rows).
+        unannounced = dt.date(workdays.first_unannounced_year(timezone.localdate().year), 1, 1)
+        years = Issue.objects.open().filter(deadline__gte=unannounced).dates("deadline", "year")
         context["uncovered_years"] = office_calendar_warning(user, *years)
         return context
 
