@@ -32,6 +32,20 @@ def test_city_has_the_requested_shape(city):
     assert StationLiaison.objects.exists()
 
 
+def test_a_third_of_the_enterprises_have_a_plan_with_tasks(city, capsys):
+    from enterprises.models import Plan, PlanTask
+
+    planned = Plan.objects.values("enterprise").distinct().count()
+    assert N // 6 <= planned <= N // 2
+    assert Plan.objects.filter(enterprise__name=seed_scale.SAMPLE_NAME).exists()
+    assert PlanTask.objects.count() >= 3 * Plan.objects.count()
+    assert not Plan.objects.filter(created_at__isnull=True).exists()
+    assert "skipped" not in capsys.readouterr().err
+    # Tasks chain one after the other, and only approved plans have done tasks.
+    assert not PlanTask.objects.filter(done_at__isnull=False).exclude(plan__status=Plan.Status.APPROVED).exists()
+    assert not Plan.objects.filter(status=Plan.Status.APPROVED, approved_by__isnull=True).exists()
+
+
 def test_every_credit_code_is_valid_and_unique(city):
     codes = list(Enterprise.objects.values_list("credit_code", flat=True))
     assert len(set(codes)) == N
@@ -117,16 +131,3 @@ def test_credit_codes_are_unique_across_a_large_range():
     codes = {seed_scale.credit_code(i, "91", "420102") for i in range(20000)}
     assert len(codes) == 20000
     assert all(creditcode.is_valid(code) for code in list(codes)[:500])
-
-
-def test_generic_filler_builds_a_saveable_row_for_a_model_it_does_not_know(city):
-    """The plan models arrive later; the filler is exercised here on a model with required relations."""
-    enterprise = Enterprise.objects.first()
-    author = User.objects.filter(role=User.Role.OFFICER).first()
-    from django.utils import timezone
-
-    visit = seed_scale.fill_generic(
-        Visit, random.Random(2), now=timezone.now(), given={"enterprise": enterprise, "author_id": author.pk, "visited_at": timezone.now()}
-    )
-    Visit.objects.bulk_create([visit])
-    assert Visit.objects.filter(enterprise=enterprise, author=author).count() >= 1

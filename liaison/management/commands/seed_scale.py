@@ -3,8 +3,8 @@
 `manage.py seed_scale --enterprises 50000` builds the shape the city-scale targets are measured on:
 N enterprises with valid GB 32100 credit codes and exactly one current community officer each (from the
 enterprise's own station; some have a leader or a team as well, some a past officer), 10×N visits,
-4×N ledger items with 8×N ledger updates, and — when the plan models exist — plans and tasks for a third
-of the enterprises. Everything is written with bulk inserts in batches, generated chunk by chunk so that
+4×N ledger items with 8×N ledger updates, plans with 3–6 tasks for a third of the enterprises, and 500 photo
+files for the sample enterprise. Everything is written with bulk inserts in batches, generated chunk by chunk so that
 memory stays flat; no row goes through `save()`, so no audit entries are written for the load.
 
 The city has its own units and accounts (names and usernames start with the city's name or `scale-`),
@@ -27,12 +27,12 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection, models, reset_queries, transaction
+from django.db import connection, models, reset_queries, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import StationLiaison, Unit, User
-from enterprises.models import Assignment, Enterprise
+from enterprises.models import Assignment, Enterprise, Plan, PlanTask
 from liaison.creditcode import ALPHABET, check_character
 from liaison.workdays import add_workdays
 from visits.models import Issue, IssueUpdate, Visit
@@ -201,47 +201,6 @@ def allocate(rng: random.Random, total: int, weights: list[float]) -> list[int]:
     return [counts.get(i, 0) for i in range(len(weights))]
 
 
-def optional_model(label: str):
-    """A model another part of the project may or may not have yet (plans arrive with the dossier work)."""
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
-def fill_generic(model, rng: random.Random, *, now: dt.datetime, given: dict) -> models.Model:
-    """An instance of a model this command does not know field by field: `given` first, then plausible values.
-
-    Used for the plan models, whose exact fields belong to another part of the project. Required fields get
-    a value by type; optional ones stay empty unless `given` names them.
-    """
-    values = dict(given)
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.name in values or f.attname in values:
-            continue
-        if f.has_default() or f.null or (f.blank and not f.is_relation):
-            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-                values[f.name] = now
-            continue
-        if f.choices:
-            values[f.name] = rng.choice([c[0] for c in f.choices if c[0] != ""])
-        elif f.is_relation:
-            continue  # a required relation must be given; the insert fails loudly otherwise
-        elif isinstance(f, models.DateTimeField):
-            values[f.name] = now
-        elif isinstance(f, models.DateField):
-            values[f.name] = now.date()
-        elif isinstance(f, models.BooleanField):
-            values[f.name] = False
-        elif isinstance(f, models.DecimalField | models.FloatField | models.IntegerField):
-            values[f.name] = 1
-        elif isinstance(f, models.TextField):
-            values[f.name] = rng.choice(["加强重点部位安全防范，落实人防、物防、技防措施。", "定期走访，及时化解矛盾纠纷。"])
-        elif isinstance(f, models.CharField):
-            values[f.name] = "护航措施"[: f.max_length]
-    return model(**values)
-
-
 class Command(BaseCommand):
     help = "Builds a city-scale data set (bulk inserts) for the benchmark; run it on a database of its own."
 
@@ -270,7 +229,6 @@ class Command(BaseCommand):
             dict(Issue.objects.values_list("year").annotate(last=Max("serial")).values_list("year", "last"))
         )
         self.totals: Counter = Counter()
-        self.plan_models = (optional_model("enterprises.Plan"), optional_model("enterprises.PlanTask"))
         started = time.monotonic()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -297,7 +255,7 @@ class Command(BaseCommand):
             # visibility map, so that counts can use index-only scans.
             with connection.cursor() as cursor:
                 if not connection.in_atomic_block:  # VACUUM cannot run inside a transaction (as in tests)
-                    for model in (Enterprise, Assignment, Visit, Visit.officers.through, Issue, IssueUpdate, User, Unit):
+                    for model in (Enterprise, Assignment, Visit, Visit.officers.through, Issue, IssueUpdate, Plan, PlanTask, User, Unit):
                         cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
                 cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
@@ -728,56 +686,46 @@ class Command(BaseCommand):
             IssueUpdate.objects.bulk_create(chunk)
         self.totals["ledger updates"] += len(rows)
 
-    # ------------------------------------------------------------------ plans (once the plan models exist)
+    # ------------------------------------------------------------------ plans (一企一策)
+
+    PLAN_TASKS = ("完善视频监控覆盖", "组织消防应急演练", "清理厂区周边治安隐患", "开展员工法治宣传", "落实危化品专人管理",
+                  "走访周边群众收集意见", "复查内部安保制度落实")
 
     def build_plans(self, city: City, enterprises: list[Enterprise], officer_of: list[int]) -> None:
-        plan_model, task_model = self.plan_models
-        if plan_model is None:
-            return
-        rng, now = self.rng, self.now
+        """A plan for about a third of the enterprises (every sample), 80 % approved, with 3–6 tasks each."""
+        rng, today = self.rng, self.today
         chosen = [(e, o) for e, o in zip(enterprises, officer_of, strict=True) if rng.random() < 1 / 3 or e.name == SAMPLE_NAME]
-        status_field = next((f for f in plan_model._meta.concrete_fields if f.name == "status" and f.choices), None)
-        statuses = [c[0] for c in status_field.choices] if status_field else []
         plans = []
         for enterprise, officer in chosen:
-            given = self.relation_values(plan_model, enterprise=enterprise, officer=officer, city=city)
-            if statuses:
-                approved = next((s for s in statuses if s.upper() == "APPROVED"), statuses[0])
-                draft = next((s for s in statuses if s.upper() == "DRAFT"), statuses[0])
-                given["status"] = approved if rng.random() < 0.8 else draft
-            plans.append(fill_generic(plan_model, rng, now=now, given=given))
-        try:
-            with transaction.atomic():
-                for chunk in batched(plans, self.batch):
-                    plan_model.objects.bulk_create(chunk)
-                tasks = []
-                if task_model is not None:
-                    for plan, (enterprise, officer) in zip(plans, chosen, strict=True):
-                        for _ in range(rng.randint(3, 6)):
-                            given = self.relation_values(task_model, enterprise=enterprise, officer=officer, city=city, plan=plan)
-                            tasks.append(fill_generic(task_model, rng, now=now, given=given))
-                    for chunk in batched(tasks, self.batch):
-                        task_model.objects.bulk_create(chunk)
-        except (DatabaseError, TypeError, ValueError) as error:
-            self.stderr.write(f"Plans skipped: the plan models did not take generated rows ({error}).")
-            self.plan_models = (None, None)
-            return
+            written = self.when(today - dt.timedelta(days=300), today - dt.timedelta(days=10))
+            approved = rng.random() < 0.8 or enterprise.name == SAMPLE_NAME
+            plans.append(Plan(
+                enterprise=enterprise, title=f"{enterprise.name}护航方案", situation=rng.choice(OBSERVATIONS),
+                goals="问题隐患动态清零，企业安全稳定。", measures="加强重点部位安全防范，落实人防、物防、技防措施；定期走访，及时化解矛盾纠纷。",
+                review_on=today + dt.timedelta(days=rng.randint(-20, 180)),
+                status=Plan.Status.APPROVED if approved else Plan.Status.DRAFT,
+                approved_at=written + dt.timedelta(days=3) if approved else None,
+                approved_by_id=rng.choice(city.leaders) if approved else None,
+                created_at=written, updated_at=written, created_by_id=officer,
+            ))
+        for chunk in batched(plans, self.batch):
+            Plan.objects.bulk_create(chunk)
+        tasks = []
+        for plan, (_enterprise, officer) in zip(plans, chosen, strict=True):
+            start = plan.created_at.astimezone(TZ).date()
+            for title in rng.sample(self.PLAN_TASKS, rng.randint(3, 6)):
+                days = rng.choice((5, 10, 20, 30))
+                deadline = self.deadline(start, days)
+                done = plan.status == Plan.Status.APPROVED and deadline < today and rng.random() < 0.7
+                done_at = dt.datetime.combine(deadline, dt.time(16), tzinfo=TZ) if done else None
+                tasks.append(PlanTask(
+                    plan=plan, title=title, owner_id=officer, starts_on=start, workdays=days, deadline=deadline,
+                    done_at=done_at, done_by_id=officer if done else None, completion_note="已完成" if done else "",
+                    created_at=plan.created_at, updated_at=done_at or plan.created_at, created_by_id=officer,
+                ))
+                start = deadline
+        for chunk in batched(tasks, self.batch):
+            PlanTask.objects.bulk_create(chunk)
         self.totals["plans"] += len(plans)
         self.totals["plan tasks"] += len(tasks)
 
-    def relation_values(self, model, *, enterprise, officer, city, plan=None) -> dict:
-        """Required foreign keys of a plan model, pointed at the enterprise, its steward or the plan."""
-        values = {}
-        for f in model._meta.concrete_fields:
-            if not f.is_relation or f.null:
-                continue
-            target = f.related_model
-            if target is Enterprise:
-                values[f.name] = enterprise
-            elif plan is not None and target is type(plan):
-                values[f.name] = plan
-            elif target is User:
-                values[f.attname] = officer
-            elif target is Unit:
-                values[f.attname] = enterprise.station_id
-        return values
