@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +119,8 @@ class Row:
     closed: int = 0
     closed_on_time: int = 0
     overdue: int = 0
-    days_to_close: list[int] = field(default_factory=list)
+    workdays_to_close: int = 0  # summed over the items closed in the period with a known acceptance
+    closed_with_workdays: int = 0
     rated: int = 0
     satisfied: int = 0
     not_reached: int = 0
@@ -141,9 +143,9 @@ class Row:
 
     @property
     def mean_days(self):
-        if not self.days_to_close:
+        if not self.closed_with_workdays:
             return None
-        return round(sum(self.days_to_close) / len(self.days_to_close), 1)
+        return round(self.workdays_to_close / self.closed_with_workdays, 1)
 
     @property
     def satisfaction(self):
@@ -161,28 +163,8 @@ class Row:
 # ---------------------------------------------------------------- who answers for what
 
 
-def _outer(name: str, depth: int):
-    ref = name
-    for _level in range(depth):
-        ref = OuterRef(ref)
-    return ref
-
-
-def in_charge_outer(depth: int) -> Q:
-    """Q on Enterprise: in the charge of the unit `depth` query levels out (a correlated subquery)."""
-    return (
-        Q(station_id=_outer("pk", depth))
-        | Exists(StationLiaison.objects.filter(team_id=_outer("pk", depth + 1), station_id=OuterRef("station_id")))
-        | Exists(
-            Assignment.objects.filter(
-                kind=Assignment.Kind.TEAM, team_id=_outer("pk", depth + 1), enterprise_id=OuterRef("pk"), ended_on__isnull=True
-            )
-        )
-    )
-
-
 def in_charge_of(unit: Unit) -> Q:
-    """Q on Enterprise: in the charge of `unit` (the same rule as in_charge_outer)."""
+    """Q on Enterprise: in the charge of `unit`: in its jurisdiction, in a station it answers for, or assigned to it."""
     return (
         Q(station_id=unit.pk)
         | Q(station_id__in=StationLiaison.objects.filter(team_id=unit.pk).values("station_id"))
@@ -192,15 +174,23 @@ def in_charge_of(unit: Unit) -> Q:
     )
 
 
-def took_part_outer(depth: int) -> Q:
-    """Q on Visit: an officer of the unit `depth` levels out recorded it or was present."""
-    present = Visit.officers.through.objects.filter(visit_id=OuterRef("pk"), user__unit_id=_outer("pk", depth + 1))
-    return Q(author__unit_id=_outer("pk", depth)) | Exists(present)
-
-
 def took_part_of(unit: Unit) -> Q:
+    """Q on Visit: an officer of `unit` recorded it or was present."""
     present = Visit.officers.through.objects.filter(visit_id=OuterRef("pk"), user__unit_id=unit.pk)
     return Q(author__unit_id=unit.pk) | Exists(present)
+
+
+def _in_charge_of_column(unit: str, enterprise: str) -> Q:
+    """in_charge_of's rule with the unit read from column `unit` of each row and the enterprise at path `enterprise`."""
+    return (
+        Q(**{f"{enterprise}__station_id": F(unit)})
+        | Exists(StationLiaison.objects.filter(team_id=OuterRef(unit), station_id=OuterRef(f"{enterprise}__station_id")))
+        | Exists(
+            Assignment.objects.filter(
+                kind=Assignment.Kind.TEAM, team_id=OuterRef(unit), enterprise_id=OuterRef(f"{enterprise}_id"), ended_on__isnull=True
+            )
+        )
+    )
 
 
 def SubqueryCount(queryset: QuerySet) -> Subquery:  # noqa: N802 (reads as the expression it builds)
@@ -221,27 +211,14 @@ def _enterprises(user) -> QuerySet:
 def compute(user, period: Period, units: QuerySet | None = None, today: dt.date | None = None) -> list[Row]:
     today = today or timezone.localdate()
     units = access.assessed_units(user) if units is None else units
-    enterprises = _enterprises(user)
-    visits = access.visits(user).filter(period.instants("visited_at"))
     issues = access.issues(user)
 
-    unit_rows = units.annotate(
-        n_enterprises=SubqueryCount(enterprises.filter(in_charge_outer(1))),
-        n_covered=SubqueryCount(
-            enterprises.filter(in_charge_outer(1))
-            .filter(Exists(visits.filter(took_part_outer(2), enterprise_id=OuterRef("pk"))))
-        ),
-        n_visits=SubqueryCount(
-            visits.filter(took_part_outer(1))
-            .filter(Exists(Enterprise.objects.filter(in_charge_outer(2), pk=OuterRef("enterprise_id"), status=Enterprise.Status.ACTIVE)))
-        ),
-    ).order_by("kind", "name")
-    rows = {}
-    for unit in unit_rows:
-        rows[unit.pk] = Row(unit=unit, enterprises=unit.n_enterprises, covered=unit.n_covered, visits=unit.n_visits)
+    rows = {unit.pk: Row(unit=unit) for unit in units.order_by("kind", "name")}
     if not rows:
         return []
     unit_ids = list(rows)
+    for unit_id, (n_enterprises, covered, n_visits) in charge_figures(user, period, unit_ids).items():
+        rows[unit_id].enterprises, rows[unit_id].covered, rows[unit_id].visits = n_enterprises, covered, n_visits
 
     closed = Q(status=Issue.Status.CLOSED) & period.instants("closed_at")
     per_unit = (
@@ -262,8 +239,8 @@ def compute(user, period: Period, units: QuerySet | None = None, today: dt.date 
         row.closed, row.closed_on_time, row.overdue = figures["closed"], figures["on_time"], figures["overdue"]
         row.rated, row.satisfied, row.not_reached = figures["rated"], figures["satisfied"], figures["not_reached"]
 
-    for unit_id, days in days_to_close(issues.filter(responsible_unit_id__in=unit_ids), period).items():
-        rows[unit_id].days_to_close = [d for _pk, d in days]
+    for unit_id, (total, counted) in workdays_to_close(issues.filter(responsible_unit_id__in=unit_ids), period).items():
+        rows[unit_id].workdays_to_close, rows[unit_id].closed_with_workdays = total, counted
 
     for unit_id, items in supervision_notes(issues.filter(responsible_unit_id__in=unit_ids), period, today).items():
         rows[unit_id].notes_due = sum(due for _issue, due, _met in items)
@@ -283,6 +260,77 @@ def compute(user, period: Period, units: QuerySet | None = None, today: dt.date 
         rows[figures["unit_id"]].commendations = figures["commendations"]
         rows[figures["unit_id"]].criticisms = figures["criticisms"]
     return list(rows.values())
+
+
+def charge_figures(user, period: Period, unit_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """{unit id: (enterprises in charge, of which visited, visits)} for the period, as `records()` lists them.
+
+    Grouped over the visits once rather than once per unit: a unit takes part in a visit as its recorder's unit
+    or as the unit of an officer present. The recorders' side is one grouped query; the officers-present side
+    counts only what the recorder's unit did not already count (the same visit, or another visit to the same
+    enterprise), so that the two sides add up without counting anything twice.
+    """
+    enterprises = _enterprises(user)
+    visits = access.visits(user).filter(period.instants("visited_at"), enterprise__status=Enterprise.Status.ACTIVE)
+
+    def visible(enterprise: str) -> Q | None:
+        # Only enterprises the user may see count as visited (the visits may include one the user recorded in an
+        # enterprise since moved out of their scope).
+        return None if access.sees_everything(user) else Q(**{f"{enterprise}__in": enterprises.values("pk")})
+
+    # Enterprises in charge: a station's own, the stations a team answers for, and the enterprises assigned to a
+    # team outside those stations.
+    per_station = dict(enterprises.order_by().values_list("station_id").annotate(n=Count("pk")))
+    stations_of = defaultdict(set)
+    for team_id, station_id in StationLiaison.objects.filter(team_id__in=unit_ids).values_list("team_id", "station_id"):
+        if team_id != station_id:
+            stations_of[team_id].add(station_id)
+    assigned_apart = dict(
+        Assignment.objects.filter(
+            kind=Assignment.Kind.TEAM, ended_on__isnull=True, team_id__in=unit_ids, enterprise__in=enterprises.values("pk")
+        )
+        .exclude(enterprise__station_id=F("team_id"))
+        .exclude(Exists(StationLiaison.objects.filter(team_id=OuterRef("team_id"), station_id=OuterRef("enterprise__station_id"))))
+        .order_by()
+        .values_list("team_id")
+        .annotate(n=Count("enterprise_id", distinct=True))
+    )
+    in_charge = {
+        unit_id: per_station.get(unit_id, 0) + sum(per_station.get(s, 0) for s in stations_of[unit_id]) + assigned_apart.get(unit_id, 0)
+        for unit_id in unit_ids
+    }
+
+    recorded = dict.fromkeys(unit_ids, (0, 0))
+    for unit_id, n_visits, covered in (
+        visits.filter(author__unit_id__in=unit_ids)
+        .filter(_in_charge_of_column("author__unit_id", "enterprise"))
+        .order_by()
+        .values_list("author__unit_id")
+        .annotate(n=Count("pk"), covered=Count("enterprise_id", distinct=True, filter=visible("enterprise")))
+    ):
+        recorded[unit_id] = (n_visits, covered)
+
+    present = Visit.officers.through.objects.filter(visit__in=visits.values("pk"), user__unit_id__in=unit_ids).exclude(
+        visit__author__unit_id=F("user__unit_id")
+    )
+    recorded_by_unit = Exists(visits.filter(author__unit_id=OuterRef("user__unit_id"), enterprise_id=OuterRef("visit__enterprise_id")))
+    first_seen = ~recorded_by_unit if visible("visit__enterprise") is None else ~recorded_by_unit & visible("visit__enterprise")
+    also_present = dict.fromkeys(unit_ids, (0, 0))
+    for unit_id, n_visits, covered in (
+        present.filter(_in_charge_of_column("user__unit_id", "visit__enterprise"))
+        .order_by()
+        .values_list("user__unit_id")
+        .annotate(
+            n=Count("visit_id", distinct=True),
+            covered=Count("visit__enterprise_id", distinct=True, filter=first_seen),
+        )
+    ):
+        also_present[unit_id] = (n_visits, covered)
+
+    return {
+        unit_id: (in_charge[unit_id], recorded[unit_id][1] + also_present[unit_id][1], recorded[unit_id][0] + also_present[unit_id][0])
+        for unit_id in unit_ids
+    }
 
 
 def closed_in(issues: QuerySet, period: Period) -> QuerySet:
@@ -305,6 +353,47 @@ def days_to_close(issues: QuerySet, period: Period) -> dict[int, list[tuple[int,
     for pk, unit, accepted, closed in dates:
         out[unit].append((pk, max(0, counter.between(accepted, closed))))
     return out
+
+
+def workdays_to_close(issues: QuerySet, period: Period) -> dict[int, tuple[int, int]]:
+    """{unit id: (working days from acceptance to closure summed over its items closed in the period, items)}.
+
+    The working days between two dates are the difference of a running count of working days (WorkdayCounter),
+    so their sum over many items needs only how many items were accepted and how many closed on each day: one
+    grouped query, however many items were closed. An item closed on an earlier day than it was accepted counts
+    0 days, as in days_to_close(); such items (normally none) are listed apart to correct the sum.
+    """
+    closed = closed_in(issues, period).filter(accepted_at__isnull=False).order_by()
+    no_day = Value(None, output_field=DateField())
+    accepted_day, closed_day = TruncDate("accepted_at"), TruncDate("closed_at")
+
+    def grouped(side: int, accepted, closed_on, queryset=closed):
+        return (
+            queryset.annotate(side=Value(side), accepted_on=accepted, closed_on=closed_on)
+            .values("responsible_unit_id", "side", "accepted_on", "closed_on")
+            .annotate(n=Count("pk"))
+            .values_list("responsible_unit_id", "side", "accepted_on", "closed_on", "n")
+        )
+
+    backwards = closed.alias(a=accepted_day, c=closed_day).filter(c__lt=F("a"))
+    counts = list(
+        grouped(0, accepted_day, no_day).union(grouped(1, no_day, closed_day), grouped(2, accepted_day, closed_day, backwards), all=True)
+    )
+    days = [d for _u, _s, a, c, _n in counts for d in (a, c) if d is not None]
+    if not days:
+        return {}
+    counter = WorkdayCounter(min(days), max(days))
+    first = min(days)
+    total, counted = defaultdict(int), defaultdict(int)
+    for unit_id, side, accepted, closed_on, n in counts:
+        if side == 0:
+            total[unit_id] -= n * counter.between(first, accepted)
+            counted[unit_id] += n
+        elif side == 1:
+            total[unit_id] += n * counter.between(first, closed_on)
+        else:
+            total[unit_id] += n * counter.between(closed_on, accepted)
+    return {unit_id: (total[unit_id], counted[unit_id]) for unit_id in counted}
 
 
 def supervision_notes(issues: QuerySet, period: Period, today: dt.date) -> dict[int, list[tuple[Issue, int, int]]]:
