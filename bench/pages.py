@@ -27,6 +27,9 @@ class Page:
     # Cap on the sequential/concurrent request counts, for pages that are seconds long (exports).
     max_requests: int | None = None
     download: bool = False
+    # The page's city-wide figures are kept until the records change (liaison.citywide): `cold` measures it with
+    # the records changed before every request, so that every request computes them.
+    cold: bool = False
 
 
 ENTERPRISE_ADMIN = "/admin/enterprises/enterprise/"
@@ -34,6 +37,7 @@ ENTERPRISE_ADMIN = "/admin/enterprises/enterprise/"
 PAGES: list[Page] = [
     Page("home", "/", "officer", target_p95_ms=100),
     Page("home", "/", "leader", target_p95_ms=300),
+    Page("home, after a change", "/", "leader", cold=True, max_requests=30),
     Page("enterprise list", "/enterprises/?per_page=100", "office", ENTERPRISE_ADMIN, target_p95_ms=100),
     Page("enterprise list (default page)", "/enterprises/", "officer", target_p95_ms=100),
     Page("enterprises by station", "/enterprises/?station={station}&per_page=100", "office",
@@ -51,7 +55,9 @@ PAGES: list[Page] = [
     Page("ledger, red items", "/issues/?light=red&per_page=100", "office", "/admin/visits/issue/?status__exact=IN_PROGRESS",
          target_p95_ms=100),
     Page("leader dashboard", "/reports/", "leader", target_p95_ms=300),
+    Page("leader dashboard, after a change", "/reports/", "leader", cold=True, max_requests=30),
     Page("scoreboard", "/supervision/scoreboard/", "leader", target_p95_ms=300),
+    Page("scoreboard, after a change", "/supervision/scoreboard/", "leader", cold=True, max_requests=30),
     Page("ledger export xlsx", "/issues/?export=xlsx", "office", max_requests=4, download=True),
     Page("dossier docx", "/enterprises/{sample}/file.docx", "officer", max_requests=6, download=True),
 ]

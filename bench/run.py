@@ -53,12 +53,22 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=int(env("BENCH_WORKERS") or 3), help="gunicorn workers")
     parser.add_argument("--database-url", default=env("BENCH_DATABASE_URL") or DEFAULT_DB)
     parser.add_argument("--pages", default=env("BENCH_PAGES") or "", help="only pages whose name contains one of these (comma-separated)")
+    parser.add_argument("--cache-url", default=env("BENCH_CACHE_URL") or default_cache_url(),
+                        help="the shared cache (default: Redis on 127.0.0.1:6379 when it answers)")
     parser.add_argument("--fresh", action="store_true", default=bool(env("BENCH_FRESH")), help="rebuild the database")
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
     return parser.parse_args(argv)
 
 
 # ---------------------------------------------------------------- database
+
+
+def default_cache_url() -> str:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/0"
+    except OSError:
+        return ""
 
 
 def _admin_url(url: str) -> str:
@@ -107,7 +117,12 @@ def configure_environment(args, static_root: Path) -> None:
         # The sample enterprise's photo files belong with its database, kept and rebuilt with it.
         MEDIA_ROOT=str(media_root(args)),
         LOG_LEVEL="ERROR",
+        # The shared cache of production (Redis), where the workers keep the city-wide figures; without it
+        # (no Redis listening) every request computes them, and the "after a change" pages equal the others.
+        CACHE_KEY_PREFIX=f"bench-{urlsplit(args.database_url).path.lstrip('/')}",
     )
+    if args.cache_url:
+        os.environ["CACHE_URL"] = args.cache_url
     os.environ.pop("PYTEST_VERSION", None)
 
 
@@ -295,7 +310,14 @@ class PeakMemory:
 # ---------------------------------------------------------------- measuring
 
 
-def capture_queries(url: str, session_key: str) -> dict:
+def records_changed() -> None:
+    """As after any change to the records: the city-wide figures kept in the shared cache are computed again."""
+    from liaison import citywide
+
+    citywide.records_changed()
+
+
+def capture_queries(url: str, session_key: str, before=None) -> dict:
     """The page's queries and status through Django's test client (the second of two runs: warm caches)."""
     from django.conf import settings
     from django.db import connection
@@ -307,6 +329,8 @@ def capture_queries(url: str, session_key: str) -> dict:
     captured = None
     status = None
     for _ in range(2):
+        if before:
+            before()
         with CaptureQueriesContext(connection) as context:
             response = client.get(url, secure=True)
             if getattr(response, "streaming", False):
@@ -391,6 +415,7 @@ class Side:
 
     url: str
     session_key: str
+    before: object = None  # called before each request (records_changed for a cold page)
     result: dict = field(default_factory=dict)
     durations: list = field(default_factory=list)
     cpu: list = field(default_factory=list)
@@ -398,10 +423,10 @@ class Side:
     size: int = 0
 
 
-def prepare(url: str, user) -> Side:
+def prepare(url: str, user, before=None) -> Side:
     """Sign in, count the queries of one request and take the database time of its SQL."""
-    side = Side(url=url, session_key=session_for(user))
-    captured = capture_queries(url, side.session_key)
+    side = Side(url=url, session_key=session_for(user), before=before)
+    captured = capture_queries(url, side.session_key, before)
     side.result = {"url": url, "status_code": captured["status"], "queries": len(captured["sql"])}
     if captured["status"] == 200:
         side.result.update(explain(captured["sql"]))
@@ -417,6 +442,8 @@ def sequential(server: Server, sides: list[Side], count: int) -> None:
             timed_get(session, server.base + side.url)
     for _ in range(count):
         for side, session in zip(sides, sessions, strict=True):
+            if side.before:
+                side.before()
             before = cpu.total()
             status, seconds, side.size = timed_get(session, server.base + side.url)
             side.cpu.append(cpu.total() - before)
@@ -440,6 +467,8 @@ def concurrent(base: str, side: Side, clients: int, count: int) -> None:
         timed_get(session, base + side.url)  # open the connection before the clock starts
         barrier.wait()
         for _ in range(per_client):
+            if side.before:
+                side.before()
             status, _, _ = timed_get(session, base + side.url)
             if status != 200:
                 errors.append(status)
@@ -460,7 +489,7 @@ def measure_page(server: Server, page: Page, values: dict, accounts: dict, args)
     url = fill(page.url, values)
     count = min(args.requests, page.max_requests) if page.max_requests else args.requests
     result = {"name": page.name, "role": page.role, "target_p95_ms": page.target_p95_ms}
-    own = prepare(url, accounts[page.role])
+    own = prepare(url, accounts[page.role], records_changed if page.cold else None)
     status = own.result["status_code"]
     if status == 404:
         return {**result, "status": "not available", "note": f"{url} answers 404"}

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 
 from enterprises.models import Enterprise, Plan, PlanTask
-from liaison import access, workdays
+from liaison import access, citywide, workdays
 from liaison.home import Panel
 
 MY_TASKS_SHOWN = 10
@@ -30,21 +30,25 @@ def home_panels(request):
             )
         )
     if access.sees_everything(user):
-        approved = Plan.objects.filter(enterprise=OuterRef("pk"), status=Plan.Status.APPROVED)
-        unplanned = Enterprise.objects.filter(status=Enterprise.Status.ACTIVE).filter(~Exists(approved)).count()
-        # Plans joined with their tasks: a plan is counted once however many tasks it has.
-        plans = Plan.objects.aggregate(
-            review_due=Count("pk", distinct=True, filter=Q(status=Plan.Status.APPROVED, review_on__lt=today)),
-            drafts=Count("pk", distinct=True, filter=Q(status=Plan.Status.DRAFT)),
-            overdue_tasks=Count("tasks", filter=Q(
-                status=Plan.Status.APPROVED, tasks__done_at__isnull=True, tasks__deadline__lt=today
-            )),
-        )
+        gaps = citywide.kept("plan-gaps", (today,), lambda: plan_gaps(today))
         panels.append(
             Panel(
                 "enterprises/panels/plan_office.html",
                 order=60,
-                context={"unplanned": unplanned, **plans},
+                context=gaps,
             )
         )
     return panels
+
+
+def plan_gaps(today) -> dict:
+    """The whole city's plans: active enterprises without an approved plan, reviews due, drafts, overdue tasks."""
+    approved = Plan.objects.filter(enterprise=OuterRef("pk"), status=Plan.Status.APPROVED)
+    unplanned = Enterprise.objects.filter(status=Enterprise.Status.ACTIVE).filter(~Exists(approved)).count()
+    # Plans joined with their tasks: a plan is counted once however many tasks it has.
+    plans = Plan.objects.aggregate(
+        review_due=Count("pk", distinct=True, filter=Q(status=Plan.Status.APPROVED, review_on__lt=today)),
+        drafts=Count("pk", distinct=True, filter=Q(status=Plan.Status.DRAFT)),
+        overdue_tasks=Count("tasks", filter=Q(status=Plan.Status.APPROVED, tasks__done_at__isnull=True, tasks__deadline__lt=today)),
+    )
+    return {"unplanned": unplanned, **plans}

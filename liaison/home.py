@@ -4,6 +4,7 @@ The core shows the officer's enterprises (never-visited and overdue first) or, f
 Each app adds its own panels through `<app>/panels.py: home_panels(request) -> list[Panel]`.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import reduce
 from importlib import import_module
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from enterprises.models import Assignment, Enterprise
-from liaison import access
+from liaison import access, citywide
 
 PANEL_APPS = ("visits", "enterprises", "supervision", "casework", "reports")
 
@@ -70,13 +71,14 @@ def short_lists(queryset, limit: int, **lists: tuple[Q, list]) -> dict[str, Shor
     return out
 
 
-def coverage(enterprises) -> tuple[dict, list[dict]]:
+def coverage(enterprises, today) -> tuple[dict, list[dict]]:
     """Coverage of the given enterprises, per police station and in total, in one pass over them.
 
     The current community officer is joined (at most one row per enterprise, by a unique constraint) rather
     than looked up per enterprise: at city scale that is one scan instead of 50,000 index probes.
+    "Visited in the last 30 days" counts whole days (today and the 29 before), so the figure holds all day.
     """
-    since = timezone.now() - timezone.timedelta(days=30)
+    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=29), dt.time.min))
     hazardous = Q(has_explosives=True) | Q(has_hazardous_chemicals=True) | Q(has_fuel=True) | Q(has_fireworks=True)
     current = FilteredRelation(
         "assignments", condition=Q(assignments__kind=Assignment.Kind.OFFICER, assignments__ended_on__isnull=True)
@@ -117,6 +119,6 @@ def home(request):
         # Never-visited first, then the longest overdue.
         context["my_enterprises"] = sorted(mine, key=lambda e: (e.last_visit_at is not None, e.next_visit_due or today))
     else:
-        context["coverage"], context["by_station"] = coverage(scoped)
+        context["coverage"], context["by_station"] = citywide.kept("coverage", (user.pk, today), lambda: coverage(scoped, today))
     context["panels"] = app_panels(request)
     return render(request, "home.html", context)

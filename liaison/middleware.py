@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 
-from liaison import access, workdays
+from liaison import access, citywide, workdays
 
 
 class SessionTimeoutMiddleware:
@@ -59,4 +59,15 @@ class OfficeCalendarMiddleware:
 
     def __call__(self, request):
         with workdays.calendar_read_once():
+            return self.get_response(request)
+
+
+class RecordsVersionMiddleware:
+    """The city-wide figures a page shows are looked up under one version of the records (liaison.citywide)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with citywide.version_read_once():
             return self.get_response(request)

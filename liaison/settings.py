@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "liaison.middleware.SessionTimeoutMiddleware",
     "liaison.middleware.AssignmentsReadOnceMiddleware",
     "liaison.middleware.OfficeCalendarMiddleware",
+    "liaison.middleware.RecordsVersionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -103,6 +104,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         filter(None, (DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off"))
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache, shared by the server's workers in production (Redis: CACHE_URL=redis://127.0.0.1:6379/0). The
+# city-wide figures of the home panels and the scoreboard are kept there until the records change
+# (liaison.citywide); with the per-process memory cache they are computed on every request.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="liaison")
+FIGURES_CACHE = env.bool("FIGURES_CACHE", default=CACHES["default"]["BACKEND"].endswith("RedisCache"))
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=24 * 3600)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

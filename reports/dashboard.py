@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from liaison import access
+from liaison import access, citywide
 from supervision.figures import LIGHTS, Figure, Period, light_q, list_url, open_q
 from supervision.models import MeetingAction, Referral
 from visits.models import Issue, Visit
@@ -119,6 +119,12 @@ def buckets_of(period: Period) -> tuple[str, list[tuple[dt.date, dt.date]]]:
         out.append((start, end))
         start = end + dt.timedelta(days=1)
     return ("week" if weekly else "month"), out
+
+
+def figures(user, period: Period) -> Dashboard:
+    """compute(), kept until the records change (liaison.citywide)."""
+    today = timezone.localdate()
+    return citywide.kept("dashboard", (user.pk, period.since, period.until, today), lambda: compute(user, period, today=today))
 
 
 def compute(user, period: Period, today: dt.date | None = None) -> Dashboard:

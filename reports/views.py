@@ -21,7 +21,7 @@ class DashboardView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period, form = period_from(self.request)
-        board = dashboard.compute(self.request.user, period)
+        board = dashboard.figures(self.request.user, period)
         context.update(
             board=board, period=period, form=form, presets=presets(timezone.localdate()),
             chart_data=board.chart_data(), light_labels=dashboard.light_labels(),

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 
 from accounts.models import StationLiaison, Unit
 from enterprises.models import Assignment, Enterprise
-from liaison import access
+from liaison import access, citywide
 from supervision.figures import Period, WorkdayCounter, light_q
 from supervision.models import Notice
 from visits.models import Issue, IssueUpdate, Visit
@@ -206,6 +206,16 @@ def _enterprises(user) -> QuerySet:
 
 
 # ---------------------------------------------------------------- the figures
+
+
+def figures(user, period: Period, unit: Unit | None = None) -> list[Row]:
+    """compute() for the units `user` may assess (or one of them), kept until the records change (liaison.citywide)."""
+    today = timezone.localdate()
+    units = access.assessed_units(user)
+    if unit is not None:
+        units = units.filter(pk=unit.pk)
+    key = (user.pk, unit.pk if unit else "all", period.since, period.until, today)
+    return citywide.kept("scoreboard", key, lambda: compute(user, period, units=units, today=today))
 
 
 def compute(user, period: Period, units: QuerySet | None = None, today: dt.date | None = None) -> list[Row]:

@@ -580,7 +580,7 @@ class ScoreboardView(ScopedMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.period, self.period_form = period_from(request)
-        self.rows = scoreboard.compute(request.user, self.period)
+        self.rows = scoreboard.figures(request.user, self.period)
         if request.GET.get("export") == "xlsx":
             return self.export_xlsx()
         return super().get(request, *args, **kwargs)
@@ -643,7 +643,7 @@ class UnitDetailView(ScopedMixin, TemplateView):
         units = access.assessed_units(user)
         unit = get_object_or_404(units, pk=self.kwargs["pk"])
         period, form = period_from(self.request)
-        row = scoreboard.compute(user, period, units=units.filter(pk=unit.pk))[0]
+        row = scoreboard.figures(user, period, unit=unit)[0]
         table = ScoreboardTable([row], period=period, orderable=False)
         context.update(
             unit=unit, period=period, form=form, table=table, columns=scoreboard.COLUMNS, presets=presets(timezone.localdate()),

@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 
 from accounts.models import Unit
 from enterprises.models import Assignment, Enterprise
-from liaison import access
+from liaison import access, citywide
 from liaison.home import Panel, ShortList, short_lists
 from visits import deadlines
 from visits.models import Issue, IssueRequest, Visit, running_q
@@ -43,16 +43,21 @@ def home_panels(request) -> list[Panel]:
     if role == access.TEAM:
         return [own_items_panel(user, today), team_panel(user, today)]
     if role in (access.LEADER, access.COORDINATOR):
-        ledger = LedgerCounts.of(user, today)
-        lists = overdue_and_supervised(user, today)
-        return [
-            waiting_panel(user, today, ledger),
-            red_list_panel(lists["red"]),
-            supervised_panel(lists["supervised"]),
-            ledger_matrix_panel(user, today, ledger),
-            coverage_panel(user, today),
-        ]
+        # The whole city's ledger and visits: kept until the records change (liaison.citywide).
+        return citywide.kept("ledger-panels", (user.pk, today), lambda: city_panels(user, today))
     return []
+
+
+def city_panels(user, today: dt.date) -> list[Panel]:
+    ledger = LedgerCounts.of(user, today)
+    lists = overdue_and_supervised(user, today)
+    return [
+        waiting_panel(user, today, ledger),
+        red_list_panel(lists["red"]),
+        supervised_panel(lists["supervised"]),
+        ledger_matrix_panel(user, today, ledger),
+        coverage_panel(user, today),
+    ]
 
 
 # ---------------------------------------------------------------- officers and teams

@@ -83,7 +83,8 @@ def test_every_page_has_a_known_role_and_placeholders_that_fill():
 
 
 def test_page_selection_by_name():
-    assert {p.name for p in selected(PAGES, "scoreboard")} == {"scoreboard"}
+    assert {p.name for p in selected(PAGES, "scoreboard")} == {"scoreboard", "scoreboard, after a change"}
+    assert {p.name for p in selected(PAGES, "export, dossier")} == {"enterprise export xlsx", "ledger export xlsx", "dossier docx"}
     assert selected(PAGES, "") == PAGES
 
 

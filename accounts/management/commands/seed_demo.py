@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import StationLiaison, Unit, User
 from enterprises.models import Assignment, Enterprise
+from liaison import citywide
 from liaison.creditcode import check_character
 
 PASSWORD = "Demo#2026"
@@ -168,6 +169,7 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(units=units, users=users)
+        citywide.records_changed()  # the demo back-dates some records with update(), which sends no signal
         self.stdout.write(self.style.SUCCESS(f"Demo district ready. Demo accounts (password {PASSWORD}):"))
         for username, name, _badge, unit, role, _phone, staff in ACCOUNTS:
             label = "system admin" if staff else role

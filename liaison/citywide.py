@@ -1,0 +1,114 @@
+"""City-wide figures, computed once for each state of the records.
+
+The leaders' and the office's home panels and the scoreboard aggregate the whole city's ledger, visits and
+enterprises: at 50,000 enterprises that is a second or more of SQL, for figures that change only when a record
+does. They are kept in the shared cache (Redis in production) under the records' version, a counter raised by
+every change to the programme's records. A kept figure is therefore never older than the records: nothing
+expires by time (the timeout only bounds the memory that figures of past versions hold).
+
+The counter is raised when a record is saved, deleted or linked, and once more when that change is committed:
+a figure computed between the two (from the records before the commit) is stored under a version no request
+reads again. Writes that bypass the model signals (bulk loads such as `seed_scale`) call `records_changed()`.
+
+Without a shared cache (`FIGURES_CACHE` off: the default with the per-process memory cache, which the workers
+of a server would not share) every request computes its figures.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+
+VERSION_KEY = "liaison:records-version"
+# Apps whose records the figures are computed from; within them, models that are not records of the programme.
+RECORD_APPS = {"accounts", "enterprises", "visits", "supervision", "casework", "reports", "liaison"}
+NOT_RECORDS = {"accounts.authevent", "liaison.notification", "liaison.submittoken"}
+_MISSING = object()
+_request_version: contextvars.ContextVar[dict | None] = contextvars.ContextVar("records_version", default=None)
+
+
+def enabled() -> bool:
+    return settings.FIGURES_CACHE
+
+
+@contextmanager
+def version_read_once():
+    """Within this block (a request: see liaison.middleware) the records' version is read from the cache once."""
+    token = _request_version.set({})
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
+def version() -> int:
+    memo = _request_version.get()
+    if memo is not None and "number" in memo:
+        return memo["number"]
+    number = cache.get(VERSION_KEY)
+    if number is None:
+        # First use, or the cache lost the counter: a new series that no figure stored before can match.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        number = cache.get(VERSION_KEY)
+    if memo is not None:
+        memo["number"] = number
+    return number
+
+
+def records_changed(**kwargs) -> None:
+    """Connected to every save, deletion and many-to-many change of a record (liaison.apps); bulk loads call it."""
+    if not enabled():
+        return
+    sender = kwargs.get("sender")
+    if sender is not None and not is_record(sender):
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in
+    _raise_version()
+    transaction.on_commit(_raise_version)
+
+
+def after_migrate(**kwargs) -> None:
+    records_changed()
+
+
+def is_record(model) -> bool:
+    label = model._meta.label_lower
+    return model._meta.app_label in RECORD_APPS and label not in NOT_RECORDS
+
+
+def _raise_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    memo = _request_version.get()
+    if memo is not None:
+        memo.pop("number", None)
+
+
+def kept(name: str, key: tuple, compute: Callable):
+    """compute(), or what it returned for the same name and key while the records were as they are now.
+
+    `key` names everything the figures depend on besides the records: the viewer (their scope), the period, the
+    day (lights and deadlines move with it). The language is added, for figures that carry translated labels.
+    """
+    if not enabled():
+        return compute()
+    parts = ":".join(str(part) for part in (*key, translation.get_language()))
+    cache_key = f"liaison:figures:{name}:{version()}:{parts}"
+    value = cache.get(cache_key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(cache_key, value, timeout=settings.FIGURES_CACHE_SECONDS)
+    return value

@@ -1,0 +1,136 @@
+"""City-wide figures kept until the records change (liaison.citywide), with the cache shared by the workers on."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import AuthEvent
+from liaison import citywide
+from tests.factories import EnterpriseFactory, IssueFactory, VisitFactory
+from visits.models import Issue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kept(settings):
+    settings.FIGURES_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def scoreboard_rows(client):
+    response = client.get(reverse("supervision:scoreboard"))
+    assert response.status_code == 200
+    return {r.record["row"].unit.pk: r.record["row"] for r in response.context["table"].rows}
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_the_scoreboard_is_computed_once_until_a_visit_is_logged(kept, world, client):
+    client.force_login(world.leader)
+    url = reverse("supervision:scoreboard")
+    first, computed = get(client, url)
+    again, served = get(client, url)
+    assert served < computed  # the figures came from the cache
+    before = {r.record["row"].unit.pk: r.record["row"].visits for r in again.context["table"].rows}
+
+    VisitFactory(enterprise=world.enterprise_a, author=world.officer, visited_at=timezone.now() - dt.timedelta(hours=1))
+    after, recomputed = get(client, url)
+    assert recomputed == computed
+    rows = {r.record["row"].unit.pk: r.record["row"].visits for r in after.context["table"].rows}
+    assert rows[world.station_a.pk] == before[world.station_a.pk] + 1
+
+
+def test_an_officer_added_to_a_visit_changes_the_figures_at_once(kept, world, client):
+    client.force_login(world.leader)
+    visit = VisitFactory(enterprise=world.enterprise_a, author=world.officer, visited_at=timezone.now() - dt.timedelta(hours=1))
+    assert scoreboard_rows(client)[world.team_unit.pk].visits == 0
+    visit.officers.add(world.team)  # a many-to-many change, not a save of the visit
+    assert scoreboard_rows(client)[world.team_unit.pk].visits == 1
+
+
+def test_the_leaders_home_is_kept_and_follows_the_ledger(kept, world, client):
+    client.force_login(world.leader)
+    _first, computed = get(client, "/")
+    _again, served = get(client, "/")
+    assert served < computed
+    item = IssueFactory(enterprise=world.enterprise_a, responsible_unit=world.station_a, status=Issue.Status.ACCEPTED,
+                        description="逾期未整改的隐患", deadline=timezone.localdate() - dt.timedelta(days=3))
+    response, _n = get(client, "/")
+    assert "逾期未整改的隐患" in response.content.decode()
+    item.delete()
+    response, _n = get(client, "/")
+    assert "逾期未整改的隐患" not in response.content.decode()
+
+
+def test_the_office_home_computed_or_kept_stays_within_15_queries(kept, world, client):
+    client.force_login(world.coordinator)
+    _response, computed = get(client, "/")
+    _response, served = get(client, "/")
+    assert served < computed <= 15
+
+
+def test_a_sign_in_is_not_a_change_of_the_records(kept, world, rf):
+    number = citywide.version()
+    request = rf.get("/")
+    user_logged_in.send(sender=type(world.leader), request=request, user=world.leader)  # updates last_login
+    AuthEvent.objects.create(kind=AuthEvent.Kind.LOGIN, username="leader")
+    assert citywide.version() == number
+    EnterpriseFactory(station=world.station_a)
+    assert citywide.version() > number
+
+
+def test_a_change_raises_the_version_again_once_committed(kept, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        number = citywide.version()
+        EnterpriseFactory(station=world.station_a)
+        raised = citywide.version()
+    assert raised > number
+    for callback in callbacks:
+        callback()
+    # A figure computed between the change and its commit is stored under a version no request reads again.
+    assert citywide.version() > raised
+
+
+def test_figures_are_kept_per_viewer_day_and_language(kept, world):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with translation.override("zh-hans"):
+        assert citywide.kept("test", (1, "2026-11-28"), compute) == 1
+        assert citywide.kept("test", (1, "2026-11-28"), compute) == 1
+        assert citywide.kept("test", (2, "2026-11-28"), compute) == 2
+        assert citywide.kept("test", (1, "2026-11-29"), compute) == 3
+    with translation.override("en"):
+        assert citywide.kept("test", (1, "2026-11-28"), compute) == 4
+
+
+def test_without_a_shared_cache_every_request_computes(settings, world):
+    settings.FIGURES_CACHE = False
+    calls = []
+    for _ in range(2):
+        citywide.kept("test", (1,), lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_a_lost_counter_starts_a_new_series(kept, world):
+    number = citywide.version()
+    cache.delete(citywide.VERSION_KEY)
+    EnterpriseFactory(station=world.station_a)  # incr on a missing key
+    assert citywide.version() != number
