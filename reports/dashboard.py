@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Value, Window
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -133,8 +133,8 @@ def compute(user, period: Period, today: dt.date | None = None) -> Dashboard:
     enterprises = access.enterprises(user).filter(status=Enterprise.Status.ACTIVE)
     visits = access.visits(user).filter(period.instants("visited_at"))
     issues = access.issues(user)
-    _coverage(board, enterprises, visits)
     _stations(board, enterprises, period)
+    _coverage(board, visits, active=sum(row["total"].value for row in board.stations))
     _status_category(board, issues, period)
     _lights(board, issues, today)
     _referrals(board, user, today)
@@ -143,25 +143,29 @@ def compute(user, period: Period, today: dt.date | None = None) -> Dashboard:
     return board
 
 
-def _coverage(board: Dashboard, enterprises, visits) -> None:
+def _coverage(board: Dashboard, visits, active: int) -> None:
+    """Visits and enterprises visited per week or month of the period and over all of it, in one query."""
     period = board.period
-    active = enterprises.count()
     board.active = Figure(active, coverage_url(period))
     board.granularity, spans = buckets_of(period)
     trunc = TruncWeek if board.granularity == "week" else TruncMonth
-    per_bucket = {
-        timezone.localtime(row["bucket"]).date() if isinstance(row["bucket"], dt.datetime) else row["bucket"]: row
-        for row in visits.annotate(bucket=trunc("visited_at"))
-        .order_by()
-        .values("bucket")
-        .annotate(
-            visits=Count("pk"),
-            visited=Count("enterprise", distinct=True, filter=Q(enterprise__status=Enterprise.Status.ACTIVE)),
-        )
+    counted = {
+        "visits": Count("pk"),
+        "visited": Count("enterprise", distinct=True, filter=Q(enterprise__status=Enterprise.Status.ACTIVE)),
     }
-    totals = visits.order_by().aggregate(
-        visits=Count("pk"), visited=Count("enterprise", distinct=True, filter=Q(enterprise__status=Enterprise.Status.ACTIVE))
-    )
+
+    def grouped(bucket):
+        return visits.annotate(bucket=bucket).order_by().values("bucket").annotate(**counted).values_list("bucket", "visits", "visited")
+
+    # The period as a whole is the row without a bucket (a visit always falls in one): enterprises visited in
+    # several weeks count once there.
+    per_bucket, totals = {}, {"visits": 0, "visited": 0}
+    for bucket, n_visits, visited in grouped(trunc("visited_at")).union(grouped(Value(None, output_field=DateTimeField())), all=True):
+        if bucket is None:
+            totals = {"visits": n_visits, "visited": visited}
+        else:
+            day = timezone.localtime(bucket).date() if isinstance(bucket, dt.datetime) else bucket
+            per_bucket[day] = {"visits": n_visits, "visited": visited}
     for since, until in spans:
         key = since - dt.timedelta(days=since.weekday()) if board.granularity == "week" else since.replace(day=1)
         row = per_bucket.get(key, {"visits": 0, "visited": 0})
@@ -280,13 +284,19 @@ def _last_meeting(board: Dashboard, user, today: dt.date) -> None:
     board.last_meeting = meeting
     if meeting is None:
         return
-    actions = access.meeting_actions(user).filter(meeting=meeting)
-    figures = actions.order_by().aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status=MeetingAction.Status.OPEN)),
-        overdue=Count("pk", filter=Q(status=MeetingAction.Status.OPEN, deadline__lt=today)),
-        done=Count("pk", filter=Q(status=MeetingAction.Status.DONE)),
+    # The first 20 decisions and the counts over all of them, in one query (window counts).
+    counts = {
+        "total": Count("pk"),
+        "open": Count("pk", filter=Q(status=MeetingAction.Status.OPEN)),
+        "overdue": Count("pk", filter=Q(status=MeetingAction.Status.OPEN, deadline__lt=today)),
+        "done": Count("pk", filter=Q(status=MeetingAction.Status.DONE)),
+    }
+    actions = list(
+        access.meeting_actions(user).filter(meeting=meeting).select_related("owner_unit", "owner")
+        .annotate(**{f"_{name}": Window(count) for name, count in counts.items()})
+        .order_by("position")[:20]
     )
+    figures = {name: getattr(actions[0], f"_{name}") if actions else 0 for name in counts}
     url = reverse("supervision:meetingaction_list") + f"?meeting={meeting.pk}"
     board.action_figures = {
         "total": Figure(figures["total"], url),
@@ -294,4 +304,4 @@ def _last_meeting(board: Dashboard, user, today: dt.date) -> None:
         "overdue": Figure(figures["overdue"], f"{url}&overdue=yes"),
         "done": Figure(figures["done"], f"{url}&status=DONE"),
     }
-    board.last_meeting_actions = list(actions.select_related("owner_unit", "owner").order_by("position")[:20])
+    board.last_meeting_actions = actions

@@ -290,55 +290,57 @@ def charge_figures(user, period: Period, unit_ids: list[int]) -> dict[int, tuple
 
     # Enterprises in charge: a station's own, the stations a team answers for, and the enterprises assigned to a
     # team outside those stations.
-    per_station = dict(enterprises.order_by().values_list("station_id").annotate(n=Count("pk")))
-    stations_of = defaultdict(set)
-    for team_id, station_id in StationLiaison.objects.filter(team_id__in=unit_ids).values_list("team_id", "station_id"):
-        if team_id != station_id:
-            stations_of[team_id].add(station_id)
-    assigned_apart = dict(
+    links = StationLiaison.objects.filter(team_id__in=unit_ids).exclude(team_id=F("station_id"))
+    assigned_apart = (
         Assignment.objects.filter(
             kind=Assignment.Kind.TEAM, ended_on__isnull=True, team_id__in=unit_ids, enterprise__in=enterprises.values("pk")
         )
         .exclude(enterprise__station_id=F("team_id"))
         .exclude(Exists(StationLiaison.objects.filter(team_id=OuterRef("team_id"), station_id=OuterRef("enterprise__station_id"))))
-        .order_by()
-        .values_list("team_id")
-        .annotate(n=Count("enterprise_id", distinct=True))
     )
-    in_charge = {
-        unit_id: per_station.get(unit_id, 0) + sum(per_station.get(s, 0) for s in stations_of[unit_id]) + assigned_apart.get(unit_id, 0)
-        for unit_id in unit_ids
-    }
-
-    recorded = dict.fromkeys(unit_ids, (0, 0))
-    for unit_id, n_visits, covered in (
-        visits.filter(author__unit_id__in=unit_ids)
-        .filter(_in_charge_of_column("author__unit_id", "enterprise"))
-        .order_by()
-        .values_list("author__unit_id")
-        .annotate(n=Count("pk"), covered=Count("enterprise_id", distinct=True, filter=visible("enterprise")))
-    ):
-        recorded[unit_id] = (n_visits, covered)
-
-    present = Visit.officers.through.objects.filter(visit__in=visits.values("pk"), user__unit_id__in=unit_ids).exclude(
-        visit__author__unit_id=F("user__unit_id")
+    # Visits: those recorded by an officer of the unit, then those where one was present and none of the unit
+    # recorded it (nor, for coverage, another visit to the same enterprise).
+    recorded = visits.filter(author__unit_id__in=unit_ids).filter(_in_charge_of_column("author__unit_id", "enterprise"))
+    present = (
+        Visit.officers.through.objects.filter(visit__in=visits.values("pk"), user__unit_id__in=unit_ids)
+        .exclude(visit__author__unit_id=F("user__unit_id"))
+        .filter(_in_charge_of_column("user__unit_id", "visit__enterprise"))
     )
     recorded_by_unit = Exists(visits.filter(author__unit_id=OuterRef("user__unit_id"), enterprise_id=OuterRef("visit__enterprise_id")))
     first_seen = ~recorded_by_unit if visible("visit__enterprise") is None else ~recorded_by_unit & visible("visit__enterprise")
-    also_present = dict.fromkeys(unit_ids, (0, 0))
-    for unit_id, n_visits, covered in (
-        present.filter(_in_charge_of_column("user__unit_id", "visit__enterprise"))
-        .order_by()
-        .values_list("user__unit_id")
-        .annotate(
-            n=Count("visit_id", distinct=True),
-            covered=Count("visit__enterprise_id", distinct=True, filter=first_seen),
-        )
-    ):
-        also_present[unit_id] = (n_visits, covered)
 
+    def part(number: int, queryset: QuerySet, *columns) -> QuerySet:
+        """Rows of (part, unit or station, …): the five parts below are read in one query (UNION ALL)."""
+        return queryset.order_by().annotate(_part=Value(number), _zero=Value(0)).values_list("_part", *columns)
+
+    parts = [
+        part(0, enterprises, "station_id").annotate(n=Count("pk"), _none=Value(0)),
+        part(1, links, "team_id", "station_id", "_zero"),
+        part(2, assigned_apart, "team_id").annotate(n=Count("enterprise_id", distinct=True), _none=Value(0)),
+        part(3, recorded, "author__unit_id").annotate(
+            n=Count("pk"), covered=Count("enterprise_id", distinct=True, filter=visible("enterprise"))
+        ),
+        part(4, present, "user__unit_id").annotate(
+            n=Count("visit_id", distinct=True), covered=Count("visit__enterprise_id", distinct=True, filter=first_seen)
+        ),
+    ]
+    per_station, stations_of, assigned, took_part = {}, defaultdict(set), {}, defaultdict(lambda: [0, 0])
+    for part, key, a, b in parts[0].union(*parts[1:], all=True):
+        if part == 0:
+            per_station[key] = a
+        elif part == 1:
+            stations_of[key].add(a)
+        elif part == 2:
+            assigned[key] = a
+        else:
+            took_part[key][0] += a
+            took_part[key][1] += b
     return {
-        unit_id: (in_charge[unit_id], recorded[unit_id][1] + also_present[unit_id][1], recorded[unit_id][0] + also_present[unit_id][0])
+        unit_id: (
+            per_station.get(unit_id, 0) + sum(per_station.get(s, 0) for s in stations_of[unit_id]) + assigned.get(unit_id, 0),
+            took_part[unit_id][1],
+            took_part[unit_id][0],
+        )
         for unit_id in unit_ids
     }
 
