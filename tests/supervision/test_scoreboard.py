@@ -316,3 +316,13 @@ def test_the_grouped_visit_figures_agree_with_the_per_unit_definition(world, apr
             closed = scoreboard.records(viewer, row.unit, "closed", MARCH)
             assert row.workdays_to_close == sum(i.workdays_to_close for i in closed), (viewer, row.unit)
             assert row.closed_with_workdays == len(closed), (viewer, row.unit)
+
+
+def test_the_written_scoreboard_rows_are_what_django_tables2_renders(march):
+    from supervision.tables import ScoreboardTable
+    from tests.liaison.test_written_rows import assert_rows_equal
+
+    # Units with every kind of figure: counts, percentages, a unit without enterprises (empty figures).
+    table = ScoreboardTable(scoreboard.compute(march.leader, MARCH), period=MARCH)
+    written = assert_rows_equal(table, f"{reverse('supervision:scoreboard')}?{QUERY}")
+    assert "data-count" in written and "—" in written
