@@ -8,7 +8,7 @@ from accounts.models import Unit, User
 from casework.models import Activity, Case, CoerciveMeasure, GreenChannel, MeasureReview
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonModelForm
-from liaison.picker import searchable
+from liaison.picker import searchable, searchable_multiple
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local", "class": "form-control"}
@@ -124,6 +124,7 @@ class MeasureReviewForm(LiaisonForm):
         own_unit_first = Case_(When(unit_id=getattr(self.user, "unit_id", None), then=0), default=1)
         self.fields["participants"].queryset = access.colleagues(self.user).order_by(own_unit_first, "unit__name", "name")
         self.fields["participants"].label_from_instance = _person_label
+        searchable_multiple(self.fields["participants"], "pick_people")
         measure = self.instance_for
         if measure is not None:
             self.initial.setdefault("stage", measure.next_stage)
@@ -239,6 +240,8 @@ class ActivityForm(LiaisonModelForm):
         self.fields["units"].queryset = access.units(self.user).exclude(kind=Unit.Kind.BUREAU)
         self.fields["officers"].queryset = access.colleagues(self.user).order_by("unit__name", "name")
         self.fields["officers"].label_from_instance = _person_label
+        searchable_multiple(self.fields["officers"], "pick_people")
+        searchable_multiple(self.fields["enterprises"], "pick_enterprises")
         if not self.instance.pk:
             self.initial.setdefault("held_on", timezone.localdate().isoformat())
             if self.user is not None and self.user.unit_id:

@@ -7,7 +7,7 @@ from enterprises.models import Assignment, Attachment, Enterprise, Plan, PlanTas
 from enterprises.services import MAX_TASK_WORKDAYS
 from liaison import access, creditcode
 from liaison.forms import LiaisonForm, LiaisonModelForm
-from liaison.picker import searchable
+from liaison.picker import searchable, searchable_multiple
 from visits.models import Issue, Visit
 
 
@@ -131,6 +131,7 @@ class PlanForm(LiaisonModelForm):
         officers.queryset = access.colleagues(self.user).order_by("unit__name", "name")
         officers.label_from_instance = officer_label
         officers.help_text = _("Hold Ctrl (or Cmd) to choose several.")
+        searchable_multiple(officers, "pick_people")
 
     def clean_review_on(self):
         review_on = self.cleaned_data["review_on"]

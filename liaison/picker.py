@@ -136,6 +136,68 @@ class SearchSelect(forms.Widget):
         return mark_safe("".join(html))
 
 
+class SearchSelectMultiple(forms.Widget):
+    """SearchSelect for a ModelMultipleChoiceField (officers present, attendees, enterprises of an activity),
+    put in place by `searchable_multiple` only when the field has more than `limit` choices.
+
+    A `<select multiple>` holds the chosen options and a search box adds matches to it (htmx, appended: what
+    was chosen stays). Reading the submitted values is left to the field's own widget.
+    """
+
+    limit = SearchSelect.limit
+    allow_multiple_selected = True
+
+    def __init__(self, source: str, original: forms.Widget, params: dict | None = None):
+        super().__init__(original.attrs)
+        self.source, self.original, self.params = source, original, params or {}
+        self.choices = []
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.original = self.original.__deepcopy__(memo)
+        copy.choices = self.choices
+        return copy
+
+    def value_from_datadict(self, data, files, name):
+        return self.original.value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return self.original.value_omitted_from_data(data, files, name)
+
+    def id_for_label(self, id_):
+        return self.original.id_for_label(id_)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        iterator = self.choices
+        field, queryset = iterator.field, iterator.queryset
+        final = self.build_attrs(self.attrs, attrs)
+        final.update({"class": "form-select", "multiple": True, "size": final.get("size", 6)})
+        chosen = [str(v) for v in (value or []) if str(v).isdigit()]
+        selected = [(str(obj.pk), field.label_from_instance(obj)) for obj in queryset.filter(pk__in=chosen)] if chosen else []
+        target = final.get("id", name)
+        url = reverse(self.source) + "?" + urlencode({**self.params, "add": 1})
+        search = format_html(
+            '<input type="search" class="form-control form-control-sm mb-1" form="" name="term" autocomplete="off"'
+            ' placeholder="{}" aria-label="{}" aria-controls="{}" hx-get="{}" hx-trigger="input changed delay:300ms, search"'
+            ' hx-target="#{}" hx-swap="beforeend">',
+            _("Type to add…"), _("Search"), target, url, target,
+        )
+        options = format_html_join("", '<option value="{}" selected>{}</option>', selected)
+        select = format_html('<select name="{}"{}>{}</select>', name, forms.utils.flatatt(final), options)
+        return mark_safe(f'<div class="search-select">{search}{select}</div>')
+
+
+def searchable_multiple(field, source: str, **params) -> None:
+    """Give a ModelMultipleChoiceField (its queryset already set) a SearchSelectMultiple asking `source` when it
+    has more than `limit` choices (one short count); up to that its own widget lists them all, as before."""
+    if field.queryset.order_by()[: SearchSelectMultiple.limit + 1].count() <= SearchSelectMultiple.limit:
+        return
+    widget = SearchSelectMultiple(source, field.widget, params=params)
+    widget.is_required = field.required
+    widget.choices = field.choices
+    field.widget = widget
+
+
 def searchable(field, source: str, **params) -> None:
     """Give a ModelChoiceField (its queryset already set) a SearchSelect asking `source` for matches."""
     widget = SearchSelect(source, attrs=field.widget.attrs, params=params)
@@ -171,7 +233,8 @@ def _pick(request, matches):
         raise PermissionDenied
     term = request.GET.get("term", "").strip()[:50]
     rows = matches(request.user, term, request.GET) if term else []
-    return render(request, "liaison/pick_options.html", {"rows": rows, "term": term})
+    # `add`: the matches are appended to a multiple select beside what was chosen, so no heading option.
+    return render(request, "liaison/pick_options.html", {"rows": rows, "term": term, "add": bool(request.GET.get("add"))})
 
 
 @require_safe

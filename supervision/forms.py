@@ -8,7 +8,7 @@ from accounts.models import Unit
 from enterprises.models import Enterprise, Plan, PlanTask
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonModelForm
-from liaison.picker import searchable
+from liaison.picker import searchable, searchable_multiple
 from supervision.models import Meeting, MeetingAction, Notice, Referral
 from supervision.services import MAX_REPLY_WORKDAYS
 from visits.models import Issue
@@ -201,6 +201,7 @@ class MeetingForm(LiaisonModelForm):
         searchable(self.fields["chair"], "pick_people")
         self.fields["attendees"].queryset = people
         self.fields["attendees"].label_from_instance = person_label
+        searchable_multiple(self.fields["attendees"], "pick_people")
 
     def clean_held_at(self):
         held_at = self.cleaned_data["held_at"]

@@ -8,7 +8,7 @@ from accounts.models import Unit, User
 from enterprises.models import Enterprise
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonFormMixin, LiaisonModelForm
-from liaison.picker import QuickSelect, searchable
+from liaison.picker import QuickSelect, searchable, searchable_multiple
 from liaison.uploads import clean_image
 from visits import deadlines, services
 from visits.models import Issue, Visit
@@ -101,6 +101,7 @@ class VisitForm(LiaisonModelForm):
         officers.label_from_instance = officer_label
         officers.required = False
         officers.help_text = _("Besides you. On a computer hold Ctrl to choose several.")
+        searchable_multiple(officers, "pick_people")
         self.fields["people_served"].required = False
 
     def clean_people_served(self):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from enterprises.models import Enterprise
-from liaison.picker import SearchSelect
+from liaison.picker import SearchSelect, SearchSelectMultiple
 from tests.factories import EnterpriseFactory, UserFactory
 from visits.models import Issue
 
@@ -23,6 +23,7 @@ def options(html, name):
 def city(world, monkeypatch):
     """More enterprises and people than the select lists (the limit lowered to keep the test small)."""
     monkeypatch.setattr(SearchSelect, "limit", 3)
+    monkeypatch.setattr(SearchSelectMultiple, "limit", 3)
     for i in range(5):
         EnterpriseFactory(name=f"江城机械{i}厂", station=world.station_a)
         UserFactory(username=f"p{i}", name=f"王{i}", unit=world.station_a)
@@ -83,7 +84,9 @@ def test_the_people_search_names_units_and_leaves_out_leaders_for_work(world, cl
     url = reverse("pick_people")
     found = client_for(world.coordinator).get(url, {"term": "王"}).content.decode()
     assert "王3（甲派出所）" in found
-    leader_name = world.leader.name
+    leader_name = "欧阳领导"  # a name no generated colleague shares
+    world.leader.name = leader_name
+    world.leader.save(update_fields=["name"])
     assert leader_name in client_for(world.coordinator).get(url, {"term": leader_name}).content.decode()
     assert leader_name not in client_for(world.coordinator).get(url, {"term": leader_name, "workers": 1}).content.decode()
 
@@ -117,3 +120,39 @@ def test_an_enterprise_found_by_search_is_saved_and_one_out_of_scope_refused(wor
 def test_the_auditor_and_anonymous_cannot_search(world, client, client_for):
     assert client.get(reverse("pick_people"), {"term": "a"}).status_code == 302
     assert client_for(world.auditor).get(reverse("pick_enterprises"), {"term": "甲"}).status_code == 403
+
+
+def multiple_options(html, name):
+    select = re.search(rf'<select name="{name}"[^>]*multiple[^>]*>(.*?)</select>', html, re.S)
+    assert select, f"no multiple select {name}"
+    return re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select.group(1))
+
+
+def test_a_district_sized_multiple_select_lists_every_colleague(world, client_for):
+    html = client_for(world.officer).get(reverse("visits:visit_add")).content.decode()
+    assert 'hx-get="/pick/people/?add=1"' not in html
+    assert f'value="{world.team.pk}"' in html
+
+
+def test_beyond_the_limit_officers_present_are_added_by_search_and_kept(world, client_for, city):
+    from tests.visits.test_views import visit_data
+    from visits.models import Visit
+
+    client = client_for(world.officer)
+    html = client.get(reverse("visits:visit_add")).content.decode()
+    assert 'hx-get="/pick/people/?add=1"' in html and 'hx-swap="beforeend"' in html
+    assert multiple_options(html, "officers") == []  # nobody listed until searched for
+    # A search adds its matches as plain options (no heading option): what was chosen before stays.
+    added = client.get(reverse("pick_people"), {"term": "王", "add": 1}).content.decode()
+    assert "<option value=\"\">" not in added and added.count("<option") == 5
+    # A form sent back with an error keeps the officers chosen, selected.
+    chosen = [world.team.pk, world.user("outsider").pk]
+    html = client.post(reverse("visits:visit_add"), visit_data(world, officers=chosen, channel="")).content.decode()
+    assert {pk for pk, selected, _label in multiple_options(html, "officers") if selected} == {str(pk) for pk in chosen}
+    assert client.post(reverse("visits:visit_add"), visit_data(world, officers=chosen)).status_code == 302
+    assert set(Visit.objects.get().officers.values_list("pk", flat=True)) == {world.officer.pk, *chosen}
+
+
+def test_beyond_the_limit_an_activity_names_its_enterprises_by_search(world, client_for, city):
+    html = client_for(world.coordinator).get(reverse("casework:activity_add")).content.decode()
+    assert 'hx-get="/pick/enterprises/?add=1"' in html and 'hx-get="/pick/people/?add=1"' in html
