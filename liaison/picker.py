@@ -1,11 +1,12 @@
-"""Choosing one enterprise or one person among a city's tens of thousands.
+"""Choosing one enterprise, person or plan task among a city's tens of thousands.
 
 A district has a few hundred enterprises and about a hundred officers: a plain <select> lists them all. A
 city has 50,000 enterprises and 3,000 officers, and a <select> of all of them is megabytes of HTML and
 seconds of work on every form and filter that offers it. `SearchSelect` lists every choice while there are
 at most `limit`; beyond that it shows a search box and only the chosen option, and the box asks
-`pick_enterprises` or `pick_people` for the matches (htmx, no inline script), scoped to the user exactly as the
-field's own choices are: a match outside the field's queryset is refused by the form's usual validation.
+`pick_enterprises`, `pick_people` or `pick_plan_tasks` for the matches (htmx, no inline script), scoped to
+the user exactly as the field's own choices are: a match outside the field's queryset is refused by the
+form's usual validation. `SearchSelectMultiple` does the same for fields that take several.
 """
 
 from __future__ import annotations
@@ -228,6 +229,28 @@ def people_matches(user, term: str, params) -> list[tuple[int, str]]:
     return [(u.pk, f"{u.name}（{u.unit}）" if u.unit_id else u.name) for u in queryset.order_by("name", "pk")[:MATCHES]]
 
 
+def plan_task_matches(user, term: str, params) -> list[tuple[int, str]]:
+    """Open tasks of approved plans the user may see, by task title or enterprise name (a meeting's decision)."""
+    from enterprises.models import PlanTask
+
+    queryset = (
+        open_plan_tasks(access.scope(user, PlanTask))
+        .filter(Q(title__icontains=term) | Q(plan__enterprise__name__icontains=term))
+        .order_by("plan__enterprise__name", "deadline", "pk")
+    )
+    return [(task.pk, plan_task_label(task)) for task in queryset[:MATCHES]]
+
+
+def open_plan_tasks(queryset):
+    from enterprises.models import Plan
+
+    return queryset.filter(plan__status=Plan.Status.APPROVED, done_at__isnull=True).select_related("plan__enterprise")
+
+
+def plan_task_label(task) -> str:
+    return f"{task.plan.enterprise.name}：{task.title}"
+
+
 def _pick(request, matches):
     if not access.can(request.user, "liaison.use"):
         raise PermissionDenied
@@ -241,6 +264,12 @@ def _pick(request, matches):
 def pick_enterprises(request):
     """Options of the enterprises in the user's scope whose name or credit code matches `term`."""
     return _pick(request, enterprise_matches)
+
+
+@require_safe
+def pick_plan_tasks(request):
+    """Options of the open plan tasks in the user's scope whose title or enterprise matches `term`."""
+    return _pick(request, plan_task_matches)
 
 
 @require_safe

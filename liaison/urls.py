@@ -21,6 +21,7 @@ urlpatterns = [
     # Search behind the enterprise and people selects once a city has too many to list (liaison.picker).
     path("pick/enterprises/", picker.pick_enterprises, name="pick_enterprises"),
     path("pick/people/", picker.pick_people, name="pick_people"),
+    path("pick/plan-tasks/", picker.pick_plan_tasks, name="pick_plan_tasks"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from enterprises.models import Enterprise, Plan, PlanTask
+from enterprises.models import Enterprise, PlanTask
 from liaison import access
 from liaison.forms import LiaisonForm, LiaisonModelForm
-from liaison.picker import searchable, searchable_multiple
+from liaison.picker import open_plan_tasks, plan_task_label, searchable, searchable_multiple
 from supervision.models import Meeting, MeetingAction, Notice, Referral
 from supervision.services import MAX_REPLY_WORKDAYS
 from visits.models import Issue
@@ -227,12 +227,9 @@ class MeetingActionForm(LiaisonModelForm):
         searchable(self.fields["owner"], "pick_people")
         self.fields["issue"].queryset = access.issues(self.user)
         # Open tasks of approved plans the user may see: a decision may push a plan's task along.
-        self.fields["plan_task"].queryset = (
-            access.scope(self.user, PlanTask)
-            .filter(plan__status=Plan.Status.APPROVED, done_at__isnull=True)
-            .select_related("plan__enterprise")
-        )
-        self.fields["plan_task"].label_from_instance = lambda t: f"{t.plan.enterprise.name}：{t.title}"
+        self.fields["plan_task"].queryset = open_plan_tasks(access.scope(self.user, PlanTask))
+        self.fields["plan_task"].label_from_instance = plan_task_label
+        searchable(self.fields["plan_task"], "pick_plan_tasks")
 
     def clean(self):
         cleaned = super().clean()

@@ -14,4 +14,5 @@ ROWS += [
     # Search behind the enterprise and people selects: any programme user, within their scope.
     Row("pick_enterprises", get=everyone_but_auditor(), query="?term=甲"),
     Row("pick_people", get=everyone_but_auditor(), query="?term=a"),
+    Row("pick_plan_tasks", get=everyone_but_auditor(), query="?term=甲"),
 ]

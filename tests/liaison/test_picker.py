@@ -156,3 +156,23 @@ def test_beyond_the_limit_officers_present_are_added_by_search_and_kept(world, c
 def test_beyond_the_limit_an_activity_names_its_enterprises_by_search(world, client_for, city):
     html = client_for(world.coordinator).get(reverse("casework:activity_add")).content.decode()
     assert 'hx-get="/pick/enterprises/?add=1"' in html and 'hx-get="/pick/people/?add=1"' in html
+
+
+def test_a_meetings_decision_finds_an_open_plan_task_by_search(world, client_for, city):
+    from tests.plans.factories import PlanFactory, PlanTaskFactory
+    from tests.supervision.factories import MeetingFactory
+
+    plan_a = PlanFactory(enterprise=world.enterprise_a, approved=True)
+    plan_b = PlanFactory(enterprise=world.enterprise_b, approved=True)
+    open_tasks = [PlanTaskFactory(plan=plan_a, title=f"消防培训{i}", owner=world.officer) for i in range(4)]
+    PlanTaskFactory(plan=plan_a, title="消防培训已完成", owner=world.officer, done=True)
+    PlanTaskFactory(plan=plan_b, title="消防培训乙所", owner=world.outsider)
+    meeting = MeetingFactory(chair=world.leader)
+
+    html = client_for(world.coordinator).get(reverse("supervision:meetingaction_add", args=[meeting.pk])).content.decode()
+    assert 'hx-get="/pick/plan-tasks/"' in html
+    assert options(html, "plan_task") == [("", " selected", "---------")]
+    found = client_for(world.officer).get(reverse("pick_plan_tasks"), {"term": "消防"}).content.decode()
+    # Open tasks of approved plans within the officer's scope: not the done one, not station B's.
+    assert all(f"{world.enterprise_a.name}：{t.title}" in found for t in open_tasks)
+    assert "已完成" not in found and "乙所" not in found
