@@ -17,6 +17,7 @@ of a server would not share) every request computes its figures.
 from __future__ import annotations
 
 import contextvars
+import logging
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "liaison:records-version"
 # Apps whose records the figures are computed from; within them, models that are not records of the programme.
 RECORD_APPS = {"accounts", "enterprises", "visits", "supervision", "casework", "reports", "liaison"}
@@ -48,15 +50,20 @@ def version_read_once():
         _request_version.reset(token)
 
 
-def version() -> int:
+def version() -> int | None:
+    """The records' version, or None when the cache cannot be reached (the figures are then computed)."""
     memo = _request_version.get()
     if memo is not None and "number" in memo:
         return memo["number"]
-    number = cache.get(VERSION_KEY)
-    if number is None:
-        # First use, or the cache lost the counter: a new series that no figure stored before can match.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    try:
         number = cache.get(VERSION_KEY)
+        if number is None:
+            # First use, or the cache lost the counter: a new series that no figure stored before can match.
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+            number = cache.get(VERSION_KEY)
+    except Exception:  # the cache is down: serve computed figures rather than an error page
+        logger.warning("The shared cache cannot be reached: city-wide figures are computed.", exc_info=True)
+        number = None
     if memo is not None:
         memo["number"] = number
     return number
@@ -89,9 +96,12 @@ def is_record(model) -> bool:
 
 def _raise_version() -> None:
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # a record must be saved even when the cache is down; the figures' timeout bounds the rest
+        logger.warning("The shared cache cannot be reached: the records' version was not raised.", exc_info=True)
     memo = _request_version.get()
     if memo is not None:
         memo.pop("number", None)
@@ -103,12 +113,20 @@ def kept(name: str, key: tuple, compute: Callable):
     `key` names everything the figures depend on besides the records: the viewer (their scope), the period, the
     day (lights and deadlines move with it). The language is added, for figures that carry translated labels.
     """
-    if not enabled():
+    number = version() if enabled() else None
+    if number is None:
         return compute()
     parts = ":".join(str(part) for part in (*key, translation.get_language()))
-    cache_key = f"liaison:figures:{name}:{version()}:{parts}"
-    value = cache.get(cache_key, _MISSING)
+    cache_key = f"liaison:figures:{name}:{number}:{parts}"
+    try:
+        value = cache.get(cache_key, _MISSING)
+    except Exception:
+        logger.warning("The shared cache cannot be reached: city-wide figures are computed.", exc_info=True)
+        return compute()
     if value is _MISSING:
         value = compute()
-        cache.set(cache_key, value, timeout=settings.FIGURES_CACHE_SECONDS)
+        try:
+            cache.set(cache_key, value, timeout=settings.FIGURES_CACHE_SECONDS)
+        except Exception:
+            logger.warning("The shared cache cannot be reached: figures not kept.", exc_info=True)
     return value

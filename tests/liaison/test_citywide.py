@@ -134,3 +134,15 @@ def test_a_lost_counter_starts_a_new_series(kept, world):
     cache.delete(citywide.VERSION_KEY)
     EnterpriseFactory(station=world.station_a)  # incr on a missing key
     assert citywide.version() != number
+
+
+def test_when_the_cache_is_down_figures_are_computed_and_records_still_saved(kept, world, monkeypatch, client):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for method in ("get", "set", "add", "incr"):
+        monkeypatch.setattr(cache, method, down)
+    EnterpriseFactory(station=world.station_a)  # the save goes through
+    client.force_login(world.leader)
+    assert client.get(reverse("supervision:scoreboard")).status_code == 200
+    assert citywide.kept("test", (1,), lambda: "computed") == "computed"
