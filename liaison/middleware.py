@@ -40,34 +40,14 @@ class NoStoreMiddleware:
         return response
 
 
-class AssignmentsReadOnceMiddleware:
-    """A request reads what its user is assigned once, however many scopes it builds (liaison.access)."""
+class ReadOnceMiddleware:
+    """What many parts of a page ask for is read once per request: the user's assignments (liaison.access), the
+    office's calendar (liaison.workdays: lights, note rules, due dates) and the records' version under which
+    city-wide figures are kept (liaison.citywide). A change within the request drops what it changed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with access.remembering_assignments():
-            return self.get_response(request)
-
-
-class OfficeCalendarMiddleware:
-    """A page asks many working-day questions (lights, note rules, due dates): it reads the office's calendar once."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        with workdays.calendar_read_once():
-            return self.get_response(request)
-
-
-class RecordsVersionMiddleware:
-    """The city-wide figures a page shows are looked up under one version of the records (liaison.citywide)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        with citywide.version_read_once():
+        with access.remembering_assignments(), workdays.calendar_read_once(), citywide.version_read_once():
             return self.get_response(request)

@@ -4,7 +4,7 @@ Order of authority for a date: the office's own CalendarDay table, then the chin
 knows only the years the State Council has announced), then plain Monday–Friday. A deadline in a year that
 nobody has announced yet never fails; `uncovered_years` lets the UI warn the office.
 
-Inside `calendar_read_once()` (every request, through liaison.middleware.OfficeCalendarMiddleware) the
+Inside `calendar_read_once()` (every request, through liaison.middleware.ReadOnceMiddleware) the
 office's table is read once and answers every question of that request; elsewhere each call reads it afresh.
 """
 
