@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,93 +248,133 @@ def _name(user) -> str:
     return (user.name or user.username) if user else ""
 
 
-class _Sources:
-    """Each source yields the newest `limit` entries of one kind before the cursor."""
+def _actor_of(path: str):
+    """The person's name, or their username when the name is blank (as `User.__str__` does), in SQL."""
+    prefix = f"{path}__" if path else ""
+    return Coalesce(NullIf(F(f"{prefix}name"), Value("")), F(f"{prefix}username"), Value(""), output_field=CharField())
 
-    def __init__(self, enterprise: Enterprise, before: dt.datetime | None, limit: int):
-        self.enterprise, self.before, self.limit = enterprise, before, limit
 
-    def _window(self, queryset, field):
-        if self.before is not None:
-            queryset = queryset.filter(**{f"{field}__lt": self.before})
-        return queryset.filter(**{f"{field}__isnull": False}).order_by(f"-{field}", "-pk")[: self.limit]
+# Columns every branch of the timeline's union selects, in this order; `_event` reads them back by tag.
+EVENT_COLUMNS = ("e_at", "e_tag", "e_pk", "e_ref", "e_n1", "e_n2", "e_title", "e_a", "e_b", "e_text", "e_more", "e_actor")
 
-    def visit(self):
-        for v in self._window(Visit.objects.filter(enterprise=self.enterprise).select_related("author"), "visited_at"):
-            yield TimelineEntry(
-                at=v.visited_at, kind="visit", kind_label=_("Visit"), icon="bi-clipboard-check",
-                title=_("Visit (%(channel)s)") % {"channel": v.get_channel_display()},
-                text=(v.observations or v.opinions)[:300], actor=_name(v.author),
-                url=optional_url("visits:visit_detail", v.pk), key=f"visit:{v.pk}",
-            )
 
-    def ledger(self):
-        updates = IssueUpdate.objects.filter(issue__enterprise=self.enterprise).select_related("issue", "actor")
-        for u in self._window(updates, "at"):
-            if u.to_status and u.to_status != u.from_status:
-                title = _("Ledger item %(number)s: %(status)s") % {"number": u.issue.number, "status": u.get_to_status_display()}
-            else:
-                title = _("Ledger item %(number)s: progress note") % {"number": u.issue.number}
-            yield TimelineEntry(
-                at=u.at, kind="ledger", kind_label=_("Ledger"), icon="bi-list-check", title=title,
-                text=(u.text or u.issue.description)[:300], actor=_name(u.actor),
-                url=optional_url("visits:issue_detail", u.issue_id), key=f"issueupdate:{u.pk}",
-            )
+def _branch(queryset, at: str, tag: str, actor: str, **columns):
+    text, number = CharField(), IntegerField()
+    values = {
+        "e_at": F(at), "e_tag": Value(tag, output_field=text), "e_pk": F("pk"),
+        "e_ref": Value(None, output_field=number), "e_n1": Value(None, output_field=number),
+        "e_n2": Value(None, output_field=number), "e_title": Value("", output_field=text),
+        "e_a": Value("", output_field=text), "e_b": Value("", output_field=text),
+        "e_text": Value("", output_field=text), "e_more": Value("", output_field=text), "e_actor": _actor_of(actor),
+    }
+    values.update({f"e_{name}": value for name, value in columns.items()})
+    return queryset.filter(**{f"{at}__isnull": False}).order_by().annotate(**values).values_list(*EVENT_COLUMNS)
 
-    def plan(self):
-        plans = Plan.objects.filter(enterprise=self.enterprise)
-        for p in self._window(plans.select_related("created_by"), "created_at"):
-            yield TimelineEntry(
-                at=p.created_at, kind="plan", kind_label=_("Plan"), icon="bi-signpost-split",
-                title=_("Plan drafted: %(title)s") % {"title": p.title}, actor=_name(p.created_by),
-                url=p.get_absolute_url(), key=f"plan:{p.pk}:drafted",
-            )
-        for p in self._window(plans.select_related("approved_by"), "approved_at"):
-            yield TimelineEntry(
-                at=p.approved_at, kind="plan", kind_label=_("Plan"), icon="bi-patch-check",
-                title=_("Plan approved: %(title)s") % {"title": p.title}, text=p.approval_note,
-                actor=_name(p.approved_by), url=p.get_absolute_url(), key=f"plan:{p.pk}:approved",
-            )
-        for p in self._window(plans.select_related("closed_by"), "closed_at"):
-            yield TimelineEntry(
-                at=p.closed_at, kind="plan", kind_label=_("Plan"), icon="bi-archive",
-                title=_("Plan closed: %(title)s") % {"title": p.title}, text=p.close_reason,
-                actor=_name(p.closed_by), url=p.get_absolute_url(), key=f"plan:{p.pk}:closed",
-            )
 
-    def task(self):
-        tasks = PlanTask.objects.filter(plan__enterprise=self.enterprise)
-        for t in self._window(tasks.select_related("created_by", "owner"), "created_at"):
-            yield TimelineEntry(
-                at=t.created_at, kind="task", kind_label=_("Task"), icon="bi-list-task",
-                title=_("Task planned: %(title)s") % {"title": t.title},
-                text=_("Owner %(owner)s, deadline %(deadline)s") % {"owner": _name(t.owner), "deadline": t.deadline.isoformat()},
-                actor=_name(t.created_by), url=t.get_absolute_url(), key=f"task:{t.pk}:planned",
-            )
-        for t in self._window(tasks.select_related("done_by"), "done_at"):
-            yield TimelineEntry(
-                at=t.done_at, kind="task", kind_label=_("Task"), icon="bi-check2-square",
-                title=_("Task done: %(title)s") % {"title": t.title}, text=t.completion_note,
-                actor=_name(t.done_by), url=t.get_absolute_url(), key=f"task:{t.pk}:done",
-            )
+def _branches(enterprise: Enterprise) -> dict[str, list]:
+    """The union's branches of each kind: one per dated event a record has (a plan is drafted, approved, closed)."""
+    visits = Visit.objects.filter(enterprise=enterprise)
+    updates = IssueUpdate.objects.filter(issue__enterprise=enterprise)
+    plans = Plan.objects.filter(enterprise=enterprise)
+    tasks = PlanTask.objects.filter(plan__enterprise=enterprise)
+    documents = Attachment.objects.filter(enterprise=enterprise)
+    return {
+        "visit": [_branch(visits, "visited_at", "visit", "author", a=F("channel"), text=F("observations"),
+                          more=F("opinions"))],
+        "ledger": [_branch(updates, "at", "ledger", "actor", ref=F("issue_id"), n1=F("issue__year"),
+                           n2=F("issue__serial"), a=F("from_status"), b=F("to_status"), text=F("text"),
+                           more=F("issue__description"))],
+        "plan": [
+            _branch(plans, "created_at", "plan:drafted", "created_by", title=F("title")),
+            _branch(plans, "approved_at", "plan:approved", "approved_by", title=F("title"), text=F("approval_note")),
+            _branch(plans, "closed_at", "plan:closed", "closed_by", title=F("title"), text=F("close_reason")),
+        ],
+        "task": [
+            _branch(tasks, "created_at", "task:planned", "created_by", ref=F("plan_id"), title=F("title"),
+                    a=_actor_of("owner"), b=Cast("deadline", CharField())),
+            _branch(tasks, "done_at", "task:done", "done_by", ref=F("plan_id"), title=F("title"),
+                    text=F("completion_note")),
+        ],
+        "attachment": [
+            _branch(documents, "created_at", "attachment:added", "created_by", title=F("title"), a=F("kind")),
+            _branch(documents, "removed_at", "attachment:removed", "removed_by", title=F("title"),
+                    text=F("removal_reason")),
+        ],
+    }
 
-    def attachment(self):
-        rows = Attachment.objects.filter(enterprise=self.enterprise)
-        for a in self._window(rows.select_related("created_by"), "created_at"):
-            yield TimelineEntry(
-                at=a.created_at, kind="attachment", kind_label=_("Document"), icon="bi-file-earmark-arrow-up",
-                title=_("Document added: %(title)s") % {"title": a.title}, text=a.get_kind_display(),
-                actor=_name(a.created_by), url=a.get_absolute_url(), key=f"attachment:{a.pk}:added",
-            )
-        for a in self._window(rows.select_related("removed_by"), "removed_at"):
-            yield TimelineEntry(
-                at=a.removed_at, kind="attachment", kind_label=_("Document"), icon="bi-file-earmark-x",
-                title=_("Document removed: %(title)s") % {"title": a.title}, text=a.removal_reason,
-                actor=_name(a.removed_by), url=a.get_absolute_url(), key=f"attachment:{a.pk}:removed",
-            )
 
-    def edit(self):
-        yield from audit_entries(self.enterprise, self._window)
+def record_events(enterprise: Enterprise, kinds: list[str], *, before: dt.datetime | None = None,
+                  at: dt.datetime | None = None, limit: int | None = None) -> list[TimelineEntry]:
+    """The newest `limit` events of the given kinds before the cursor (or exactly at `at`), in one query."""
+    branches = [b for kind, listed in _branches(enterprise).items() if kind in kinds for b in listed]
+    if not branches:
+        return []
+    if before is not None:
+        branches = [b.filter(e_at__lt=before) for b in branches]
+    if at is not None:
+        branches = [b.filter(e_at=at) for b in branches]
+    union = branches[0].union(*branches[1:], all=True).order_by("-e_at", "-e_pk")
+    return [_event(enterprise, *row) for row in (union[:limit] if limit else union)]
+
+
+def _choice(model, field: str, value: str) -> str:
+    return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
+
+
+def _event(enterprise, at, tag, pk, ref, n1, n2, title, a, b, text, more, actor) -> TimelineEntry:
+    kind, _colon, event = tag.partition(":")
+    if kind == "visit":
+        channel = _choice(Visit, "channel", a)
+        return TimelineEntry(
+            at=at, kind="visit", kind_label=_("Visit"), icon="bi-clipboard-check",
+            title=_("Visit (%(channel)s)") % {"channel": channel}, text=(text or more or "")[:300], actor=actor,
+            url=optional_url("visits:visit_detail", pk), key=f"visit:{pk}",
+        )
+    if kind == "ledger":
+        number = f"{n1}-{n2:04d}"
+        if b and b != a:
+            status = _choice(IssueUpdate, "to_status", b)
+            title = _("Ledger item %(number)s: %(status)s") % {"number": number, "status": status}
+        else:
+            title = _("Ledger item %(number)s: progress note") % {"number": number}
+        return TimelineEntry(
+            at=at, kind="ledger", kind_label=_("Ledger"), icon="bi-list-check", title=title,
+            text=(text or more or "")[:300], actor=actor, url=optional_url("visits:issue_detail", ref),
+            key=f"issueupdate:{pk}",
+        )
+    if kind == "plan":
+        titles = {"drafted": _("Plan drafted: %(title)s"), "approved": _("Plan approved: %(title)s"),
+                  "closed": _("Plan closed: %(title)s")}
+        icons = {"drafted": "bi-signpost-split", "approved": "bi-patch-check", "closed": "bi-archive"}
+        return TimelineEntry(
+            at=at, kind="plan", kind_label=_("Plan"), icon=icons[event], title=titles[event] % {"title": title},
+            text=text, actor=actor, url=reverse("enterprises:plan_detail", args=[pk]), key=f"plan:{pk}:{event}",
+        )
+    if kind == "task":
+        url = reverse("enterprises:plan_detail", args=[ref]) + f"#task-{pk}"
+        if event == "planned":
+            return TimelineEntry(
+                at=at, kind="task", kind_label=_("Task"), icon="bi-list-task",
+                title=_("Task planned: %(title)s") % {"title": title},
+                text=_("Owner %(owner)s, deadline %(deadline)s") % {"owner": a, "deadline": b},
+                actor=actor, url=url, key=f"task:{pk}:planned",
+            )
+        return TimelineEntry(
+            at=at, kind="task", kind_label=_("Task"), icon="bi-check2-square",
+            title=_("Task done: %(title)s") % {"title": title}, text=text, actor=actor, url=url, key=f"task:{pk}:done",
+        )
+    url = reverse("enterprises:enterprise_detail", args=[enterprise.pk]) + "?tab=documents"
+    if event == "added":
+        return TimelineEntry(
+            at=at, kind="attachment", kind_label=_("Document"), icon="bi-file-earmark-arrow-up",
+            title=_("Document added: %(title)s") % {"title": title}, text=_choice(Attachment, "kind", a),
+            actor=actor, url=url, key=f"attachment:{pk}:added",
+        )
+    return TimelineEntry(
+        at=at, kind="attachment", kind_label=_("Document"), icon="bi-file-earmark-x",
+        title=_("Document removed: %(title)s") % {"title": title}, text=text, actor=actor, url=url,
+        key=f"attachment:{pk}:removed",
+    )
 
 
 def audit_entries(enterprise: Enterprise, window):
@@ -387,6 +427,32 @@ def audit_entries(enterprise: Enterprise, window):
 HIDDEN_FIELDS = {"updated_at", "created_at", "created_by", "last_visit_at", "id"}
 
 
+def _names(wanted: dict[type, list[int]]) -> dict[type, dict[str, str]]:
+    """{model: {pk: the record's name}} of the records an edit pointed to, in one query.
+
+    Each expression gives what the model's `__str__` gives; a model without one here is read on its own.
+    """
+    from accounts.models import Unit, User
+
+    expressions = {User: _actor_of(""), Unit: F("name"), Enterprise: F("name"), Plan: F("title")}
+    named: dict[type, dict[str, str]] = {model: {} for model in wanted}
+    branches = []
+    for model, ids in wanted.items():
+        if model in expressions:
+            branches.append(
+                model.objects.filter(pk__in=ids).order_by()
+                .annotate(n_model=Value(model._meta.label, output_field=CharField()), n_name=expressions[model])
+                .values_list("n_model", "pk", "n_name")
+            )
+        else:
+            named[model] = {str(pk): str(obj) for pk, obj in model.objects.in_bulk(ids).items()}
+    if branches:
+        labels = {model._meta.label: model for model in wanted}
+        for label, pk, name in branches[0].union(*branches[1:], all=True):
+            named[labels[label]][str(pk)] = name
+    return named
+
+
 def describe_changes(entries, models) -> dict[int, list[str]]:
     """'field: old → new' per log entry, with related records named in one query per related model."""
     wanted: dict[type, set] = {}
@@ -407,10 +473,7 @@ def describe_changes(entries, models) -> dict[int, list[str]]:
                 for value in values:
                     if value not in (None, "None", ""):
                         wanted.setdefault(field.related_model, set()).add(value)
-    named = {}
-    for model, pks in wanted.items():
-        ids = [int(pk) for pk in pks if str(pk).isdigit()]
-        named[model] = {str(pk): str(obj) for pk, obj in model.objects.in_bulk(ids).items()}
+    named = _names({model: [int(pk) for pk in pks if str(pk).isdigit()] for model, pks in wanted.items()})
     out: dict[int, list[str]] = {}
     for pk, field, values in parsed:
         shown = []
@@ -430,13 +493,16 @@ def describe_changes(entries, models) -> dict[int, list[str]]:
 
 def timeline(request, enterprise: Enterprise, *, kind: str = "", before: dt.datetime | None = None,
              page_size: int = TIMELINE_PAGE) -> tuple[list[TimelineEntry], dt.datetime | None, list[tuple[str, str]]]:
-    """(entries newest first, cursor of the next page or None, the kinds to filter by)."""
-    sources = _Sources(enterprise, before, page_size + 1)
+    """(entries newest first, cursor of the next page or None, the kinds to filter by).
+
+    The file's own records come from one query, its audited edits from another, other apps' entries from theirs.
+    """
+    wanted = [key for key, _label in TIMELINE_KINDS if not kind or kind == key]
     kinds = [(k, str(label)) for k, label in TIMELINE_KINDS]
-    merged: list[TimelineEntry] = []
-    for key, _label in TIMELINE_KINDS:
-        if not kind or kind == key:
-            merged.extend(getattr(sources, key)())
+    records = record_events(enterprise, wanted, before=before, limit=page_size + 1)
+    merged = list(records)
+    if "edit" in wanted:
+        merged.extend(audit_entries(enterprise, _window(before, page_size + 1)))
     known = {k for k, _label in kinds}
     for entry in app_timeline(request, enterprise):
         if entry.kind not in known:
@@ -448,11 +514,27 @@ def timeline(request, enterprise: Enterprise, *, kind: str = "", before: dt.date
     if len(merged) <= page_size:
         return merged, None, kinds
     page = merged[:page_size]
-    # Never split entries of the same moment across pages (approving a plan closes the old one at that moment).
+    # Never split entries of the same moment across pages (approving a plan closes the old one at that moment):
+    # the next page starts before that moment, so every record of it is shown here, including any the limit cut.
     rest = merged[page_size:]
-    while rest and rest[0].at == page[-1].at:
-        page.append(rest.pop(0))
+    if rest[0].at == page[-1].at:
+        moment = page[-1].at
+        at_moment = {e.key: e for e in page + rest if e.at == moment}
+        if len(records) > page_size and records[-1].at == moment:  # the limit may have cut records of that moment
+            at_moment.update((e.key, e) for e in record_events(enterprise, wanted, at=moment))
+        page = [e for e in page if e.at != moment] + sorted(at_moment.values(), key=lambda e: e.key, reverse=True)
+        # Records older than that moment may lie beyond the limit: the cursor stays while any were cut.
+        rest = [e for e in rest if e.at < moment] or records[page_size:]
     return page, (page[-1].at if rest else None), kinds
+
+
+def _window(before: dt.datetime | None, limit: int):
+    """The newest `limit` rows of a queryset by one of its times, before the cursor."""
+    def window(queryset, field):
+        if before is not None:
+            queryset = queryset.filter(**{f"{field}__lt": before})
+        return queryset.filter(**{f"{field}__isnull": False}).order_by(f"-{field}", "-pk")[:limit]
+    return window
 
 
 def timeline_context(request, enterprise: Enterprise) -> dict:

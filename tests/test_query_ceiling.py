@@ -2,8 +2,7 @@
 
 Each row of the access matrix is opened by every role that may open it; the count is of the second request
 (the first writes the session). The counts do not grow with the data: each app's tests check that with more
-rows. The file's timeline tab is the one page above the ceiling: it merges ten kinds of records, one query
-each (docs/performance.md, "Still open"); its count is held where it is.
+rows.
 """
 
 import pytest
@@ -15,7 +14,6 @@ from tests.matrix import ROLES
 from tests.test_access_matrix import ROWS
 
 CEILING = 15
-ABOVE_THE_CEILING = {"tab=timeline": 27}
 PAGES = [row for row in ROWS if any(row.get[role] == 200 for role in ROLES)]
 
 
@@ -23,7 +21,6 @@ PAGES = [row for row in ROWS if any(row.get[role] == 200 for role in ROLES)]
 def test_a_page_answers_within_15_queries(row, world, client):
     query = row.query(world) if callable(row.query) else row.query
     url = reverse(row.name, args=row.args(world)) + (f"?{query}" if query else "")
-    ceiling = next((n for marker, n in ABOVE_THE_CEILING.items() if marker in url), CEILING)
     over = []
     for role in ROLES:
         if row.get[role] != 200 or role == "anonymous":
@@ -34,6 +31,6 @@ def test_a_page_answers_within_15_queries(row, world, client):
             response = client.get(url)
             if getattr(response, "streaming", False):
                 b"".join(response.streaming_content)  # a streamed export reads its rows while it is sent
-        if len(queries) > ceiling:
+        if len(queries) > CEILING:
             over.append(f"{role} GET {url}: {len(queries)} queries")
     assert not over, "\n".join(over)

@@ -131,3 +131,24 @@ def test_the_demo_data_loads_twice_without_duplicates(db):
     assert "端午" in channel.approvals.get(date=dt.date(year, 6, 7)).note
     assert Activity.objects.filter(held_on=dt.date(year, 6, 11), place="福盛家园小区").exists()
     assert Activity.objects.filter(held_on=dt.date(year, 7, 2), service_kind=Activity.ServiceKind.RESIDENCE).exists()
+
+
+@pytest.mark.parametrize("role", ["leader", "officer", "legal", "coordinator"])
+def test_the_file_tab_counts_are_those_of_the_readers_lists(rf, world, role):
+    from casework.panels import _counts
+    from liaison import access
+
+    for _ in range(2):
+        CaseFactory(enterprise=world.enterprise_a)
+        ActivityFactory(enterprises=[world.enterprise_a, world.enterprise_b], units=[world.station_a, world.team_unit])
+    GreenChannelFactory(enterprise=world.enterprise_a, officer=world.officer)
+    CaseFactory(enterprise=world.enterprise_b)
+    user = world.user(role)
+    expected = (
+        access.cases(user).filter(enterprise=world.enterprise_a).count(),
+        access.green_channels(user).filter(enterprise=world.enterprise_a).count(),
+        access.activities(user).filter(enterprises=world.enterprise_a).distinct().count(),
+    )
+    assert _counts(user, world.enterprise_a) == expected
+    if role == "leader":
+        assert expected == (2, 1, 2)

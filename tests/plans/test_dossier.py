@@ -213,3 +213,33 @@ def test_the_print_view_has_every_section(world, client_for):
     assert 'id="print-visits"' in page and 'id="print-ledger"' in page
     assert "css/print.css" in page and "<script>" not in page
     assert Plan.objects.get(status="APPROVED").title in page
+
+
+def test_records_of_one_moment_stay_on_one_page_even_beyond_the_page_size(world, client_for):
+    moment = timezone.now() - dt.timedelta(days=2)
+    for _ in range(60):
+        VisitFactory(enterprise=world.enterprise_a, author=world.officer, visited_at=moment)
+    older = VisitFactory(enterprise=world.enterprise_a, author=world.officer, visited_at=moment - dt.timedelta(hours=1))
+    client = client_for(world.officer)
+    first, before = timeline_of(client, world.enterprise_a, kind="visit")
+    assert len(first) == 60 and {e.at for e in first} == {moment}
+    second, more = timeline_of(client, world.enterprise_a, kind="visit", before=before)
+    assert [e.key for e in second] == [f"visit:{older.pk}"] and more == ""
+
+
+def test_edits_name_the_people_units_and_records_they_point_to(world, client_for):
+    from enterprises.models import Assignment
+
+    enterprise = world.enterprise_a
+    services.assignment_assign(enterprise=enterprise, kind=Assignment.Kind.TEAM, team=world.team_unit, actor=world.coordinator)
+    enterprise.station = world.station_b
+    services.enterprise_save(enterprise=enterprise, actor=world.coordinator)
+    plan = services.plan_save(plan=PlanFactory.build(enterprise=enterprise), actor=world.officer)
+    task = PlanTaskFactory(plan=plan, owner=world.officer, created_by=world.officer)
+    task.owner = UserFactory(name="", username="no_name_yet")
+    services.task_save(task=task, actor=world.officer)
+    entries, _more = timeline_of(client_for(world.leader), enterprise, kind="edit")
+    text = " | ".join(e.text for e in entries)
+    assert f"{world.station_a.name} → {world.station_b.name}" in text
+    assert any(world.team_unit.name in e.title for e in entries)  # an assignment made: its record named
+    assert f"{world.officer} → no_name_yet" in text
