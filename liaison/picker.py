@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -104,8 +104,11 @@ class SearchSelect(forms.Widget):
         final["class"] = " ".join(classes)
         value = "" if value is None else str(value)
         empty = field.empty_label
-        first = list(queryset[: self.limit + 1])
-        if len(first) <= self.limit:
+        # One query: the rows come back only when there are few enough to list (a probe beyond the limit finds
+        # nothing), so a long list costs no rows at all. No rows at all gets the search box, which finds none.
+        beyond = queryset.order_by().values("pk")[self.limit : self.limit + 1]
+        first = list(queryset.filter(~Exists(beyond))[: self.limit])
+        if first:
             options = [(str(obj.pk), field.label_from_instance(obj)) for obj in first]
             return self._select(name, final, value, empty, options)
         chosen = []

@@ -208,9 +208,13 @@ class IssueListView(ObjectListView):
     export_filename = _("ledger")
 
     def get_queryset(self):
+        # Of the related records the list and the export show only the names: a city's page of 100 rows
+        # would otherwise build 300 whole enterprises, units and people.
+        own = [field.attname for field in Issue._meta.concrete_fields]
         return (
             super().get_queryset()
             .select_related("enterprise", "responsible_unit", "owner")
+            .only(*own, "enterprise__name", "responsible_unit__name", "owner__name")
             .with_light()
             .with_note_due()
         )

@@ -176,3 +176,19 @@ def test_a_meetings_decision_finds_an_open_plan_task_by_search(world, client_for
     # Open tasks of approved plans within the officer's scope: not the done one, not station B's.
     assert all(f"{world.enterprise_a.name}：{t.title}" in found for t in open_tasks)
     assert "已完成" not in found and "乙所" not in found
+
+
+@pytest.mark.parametrize(("rows", "searched"), [(0, True), (1, False), (3, False), (4, True)])
+def test_the_select_lists_up_to_the_limit_and_searches_beyond(world, monkeypatch, rows, searched):
+    from django import forms
+
+    monkeypatch.setattr(SearchSelect, "limit", 3)
+    names = [f"界限{i}厂" for i in range(rows)]
+    for name in names:
+        EnterpriseFactory(name=name, station=world.station_b)
+    field = forms.ModelChoiceField(Enterprise.objects.filter(name__startswith="界限").order_by("name"),
+                                   widget=SearchSelect("pick_enterprises"))
+    html = field.widget.render("enterprise", None)
+    assert ('name="term"' in html) is searched
+    listed = [label for _pk, _sel, label in options(html, "enterprise")][1:]
+    assert listed == ([] if searched else names)
