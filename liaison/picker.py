@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -43,17 +43,26 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [format_html("<select name=\"{}\"{}>", widget["name"], html_attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(format_html('<optgroup label="{}">', group_name))
-            html.extend(
-                format_html('<option value="{}"{}>{}</option>', str(option["value"]), html_attrs(option["attrs"]), option["label"])
-                for option in options
-            )
-            if group_name:
+        # Django's ChoiceWidget.optgroups, without the dictionary per option: one option is selected at most.
+        chosen = set(self.format_value(value))
+        selected = False
+
+        def option(option_value, label):
+            nonlocal selected
+            mark = not selected and str(option_value) in chosen
+            selected |= mark
+            return f'<option value="{escape(option_value)}"{" selected" if mark else ""}>{conditional_escape(label)}</option>'
+
+        html = [format_html('<select name="{}"{}>', name, html_attrs(self.build_attrs(self.attrs, attrs)))]
+        for option_value, label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(label, (list, tuple)):
+                html.append(format_html('<optgroup label="{}">', option_value))
+                html.extend(option(sub_value, sub_label) for sub_value, sub_label in label)
                 html.append("</optgroup>")
+            else:
+                html.append(option(option_value, label))
         html.append("</select>")
         return mark_safe("".join(html))
 
