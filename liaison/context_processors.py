@@ -1,4 +1,4 @@
-from liaison import access
+from liaison import access, citywide
 from liaison.models import Notification
 
 
@@ -16,4 +16,5 @@ def navigation(request):
         "nav_programme": access.is_programme_user(user),
         "nav_auditor": access.is_auditor(user),
         "nav_unread": request._nav_unread,
+        "figures_as_of": citywide.figures_as_of(),
     }

@@ -110,6 +110,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="liaison")
 FIGURES_CACHE = env.bool("FIGURES_CACHE", default=CACHES["default"]["BACKEND"].endswith("RedisCache"))
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=24 * 3600)
+# Right after a change, figures at most this old are shown (with their time) while they are recomputed; 0: never.
+FIGURES_STALE_SECONDS = env.int("FIGURES_STALE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def kept(settings):
     settings.FIGURES_CACHE = True
+    settings.FIGURES_STALE_SECONDS = 0  # figures of an earlier state of the records: tested on their own below
     cache.clear()
     yield
     cache.clear()
@@ -146,3 +147,84 @@ def test_when_the_cache_is_down_figures_are_computed_and_records_still_saved(kep
     client.force_login(world.leader)
     assert client.get(reverse("supervision:scoreboard")).status_code == 200
     assert citywide.kept("test", (1,), lambda: "computed") == "computed"
+
+
+@pytest.fixture
+def refreshes(kept, settings, monkeypatch):
+    """Stale figures allowed for a minute; the background recomputations queued here, run when the test says."""
+    settings.FIGURES_STALE_SECONDS = 60
+    queued = []
+    monkeypatch.setattr(citywide, "start_refresh", queued.append)
+    return queued
+
+
+def visits_of_station_a(client, world):
+    response = client.get(reverse("supervision:scoreboard"))
+    assert response.status_code == 200
+    rows = {r.record["row"].unit.pk: r.record["row"] for r in response.context["table"].rows}
+    return rows[world.station_a.pk].visits, response.content.decode()
+
+
+def test_right_after_a_change_the_last_figures_show_with_their_time_while_one_worker_recomputes(
+    refreshes, world, client
+):
+    client.force_login(world.leader)
+    before, page = visits_of_station_a(client, world)
+    assert 'id="figures-as-of"' not in page and refreshes == []
+
+    VisitFactory(enterprise=world.enterprise_a, author=world.officer, visited_at=timezone.now() - dt.timedelta(hours=1))
+    shown, page = visits_of_station_a(client, world)
+    assert shown == before and 'id="figures-as-of"' in page
+    assert len(refreshes) == 1
+    again, page = visits_of_station_a(client, world)
+    assert again == before and len(refreshes) == 1  # one recomputation at a time
+
+    refreshes.pop()()
+    after, page = visits_of_station_a(client, world)
+    assert after == before + 1 and 'id="figures-as-of"' not in page
+
+
+def test_figures_older_than_the_limit_are_never_shown(refreshes, world, client):
+    import time_machine
+
+    client.force_login(world.leader)
+    before, _page = visits_of_station_a(client, world)
+    VisitFactory(enterprise=world.enterprise_a, author=world.officer, visited_at=timezone.now() - dt.timedelta(hours=1))
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
+        after, page = visits_of_station_a(client, world)
+    assert after == before + 1 and 'id="figures-as-of"' not in page and refreshes == []
+
+
+def test_the_note_says_when_the_figures_shown_were_computed(refreshes, world, client):
+    client.force_login(world.leader)
+    client.get(reverse("supervision:scoreboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    computed = timezone.localtime()
+    VisitFactory(enterprise=world.enterprise_a, author=world.officer, visited_at=timezone.now() - dt.timedelta(hours=1))
+    response = client.get(reverse("supervision:scoreboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    as_of = response.context["figures_as_of"]
+    assert abs((as_of - computed).total_seconds()) < 5
+    assert f"{as_of:%H:%M:%S}" in response.content.decode() and "统计数据" in response.content.decode()
+
+
+def test_a_failed_recomputation_frees_the_next_request_to_try(refreshes, world, caplog):
+    def broken():
+        raise RuntimeError("database gone")
+
+    cache.add("liaison:figures-refresh:x", 1)
+    citywide._refresher(broken, "k", "latest", "liaison:figures-refresh:x")()
+    assert cache.get("liaison:figures-refresh:x") is None
+    assert "could not be recomputed" in caplog.text
+
+
+def test_the_recomputation_runs_in_a_thread_of_its_own():
+    import threading
+
+    ran = threading.Event()
+    names = []
+
+    def refresh():
+        names.append(threading.current_thread().name)
+        ran.set()
+
+    citywide.start_refresh(refresh)
+    assert ran.wait(5) and names == ["figures-refresh"]
