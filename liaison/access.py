@@ -14,13 +14,13 @@ to them and those of their own station; the auditor sees only the audit log.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from accounts.models import StationLiaison, Unit, User
+from liaison import memo
 
 LEADER = User.Role.LEADER
 COORDINATOR = User.Role.COORDINATOR
@@ -93,14 +93,9 @@ class Assigned(NamedTuple):
     enterprises: tuple | None  # currently assigned to the user (or their team); None when too many to list
 
 
-@contextmanager
 def remembering_assignments():
     """Within this block (a request: see liaison.middleware) what each user is assigned is read at most once."""
-    token = _assigned_memo.set({})
-    try:
-        yield
-    finally:
-        _assigned_memo.reset(token)
+    return memo.held(_assigned_memo, {})
 
 
 def forget_assignments(**kwargs) -> None:

@@ -27,12 +27,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import timezone, translation
+
+from liaison import memo
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "liaison:records-version"
@@ -47,14 +49,9 @@ def enabled() -> bool:
     return settings.FIGURES_CACHE
 
 
-@contextmanager
 def version_read_once():
     """Within this block (a request: see liaison.middleware) the records' version is read from the cache once."""
-    token = _request_version.set({})
-    try:
-        yield
-    finally:
-        _request_version.reset(token)
+    return memo.held(_request_version, {})
 
 
 def version() -> int | None:

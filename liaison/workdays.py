@@ -11,12 +11,13 @@ office's table is read once and answers every question of that request; elsewher
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
+
+from liaison import memo
 
 
 @dataclass
@@ -29,13 +30,9 @@ class _CalendarRead:
 _request_calendar: ContextVar[_CalendarRead | None] = ContextVar("request_calendar", default=None)
 
 
-@contextmanager
 def calendar_read_once():
-    token = _request_calendar.set(_CalendarRead())
-    try:
-        yield
-    finally:
-        _request_calendar.reset(token)
+    """Within this block (a request: see liaison.middleware) the office's calendar is read at most once."""
+    return memo.held(_request_calendar, _CalendarRead())
 
 
 def forget_calendar_read(**kwargs) -> None:
