@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import hashlib
 import logging
 import threading
 import time
@@ -111,12 +112,13 @@ def _raise_version() -> None:
         memo.pop("number", None)
 
 
-def kept(name: str, key: tuple, compute: Callable):
+def kept(name: str, key: tuple, compute: Callable, *, stale: bool = True):
     """compute(), or what it returned for the same name and key while the records were as they are now.
 
     `key` names everything the figures depend on besides the records: the viewer (their scope), the period, the
     day (lights and deadlines move with it). The language is added, for figures that carry translated labels.
-    Right after a change the last figures may be served while they are recomputed (see the module's notes).
+    Right after a change the last figures may be served while they are recomputed (see the module's notes),
+    unless `stale` is False.
     """
     number = version() if enabled() else None
     if number is None:
@@ -126,7 +128,7 @@ def kept(name: str, key: tuple, compute: Callable):
     latest_key = f"liaison:figures-latest:{name}:{parts}"
     try:
         value = cache.get(cache_key, _MISSING)
-        latest = cache.get(latest_key) if value is _MISSING and settings.FIGURES_STALE_SECONDS else None
+        latest = cache.get(latest_key) if value is _MISSING and stale and settings.FIGURES_STALE_SECONDS else None
     except Exception:
         logger.warning("The shared cache cannot be reached: city-wide figures are computed.", exc_info=True)
         return compute()
@@ -142,6 +144,17 @@ def kept(name: str, key: tuple, compute: Callable):
     value = compute()
     _store(cache_key, latest_key, value, started)
     return value
+
+
+def count(queryset) -> int:
+    """queryset.count(), kept like the figures: the number of rows a list shows beside its page.
+
+    Kept under the query's own SQL and parameters (the filters, the viewer's scope, the day), and never served
+    from an earlier state of the records: the count must match the rows listed with it.
+    """
+    sql = repr(queryset.query.sql_with_params())
+    digest = hashlib.sha256(f"{queryset.db}:{sql}".encode()).hexdigest()
+    return kept("count", (queryset.model._meta.label_lower, digest), queryset.count, stale=False)
 
 
 def figures_as_of() -> dt.datetime | None:

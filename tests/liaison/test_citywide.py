@@ -228,3 +228,33 @@ def test_the_recomputation_runs_in_a_thread_of_its_own():
 
     citywide.start_refresh(refresh)
     assert ran.wait(5) and names == ["figures-refresh"]
+
+
+def list_count(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response.context["table"].paginator.count
+
+
+def test_a_lists_count_is_kept_exact_for_its_filters_and_viewer(refreshes, world, client):
+    url = reverse("enterprises:enterprise_list")
+    client.force_login(world.coordinator)
+    everything = list_count(client, url)
+    with CaptureQueriesContext(connection) as first:
+        assert list_count(client, url) == everything
+    in_b = list_count(client, url, station=world.station_b.pk)
+    assert in_b == world.station_b.enterprises.count() < everything  # a filter is a count of its own
+
+    client.force_login(world.officer)
+    assert list_count(client, url) != everything  # so is another viewer's scope
+
+    client.force_login(world.coordinator)
+    EnterpriseFactory(station=world.station_b)
+    # Never a count of an earlier state of the records, even where figures may be (refreshes allowed here).
+    assert list_count(client, url) == everything + 1
+    assert list_count(client, url, station=world.station_b.pk) == in_b + 1
+    assert refreshes == []
+    with CaptureQueriesContext(connection) as kept_count:
+        list_count(client, url)
+    counted = [q["sql"] for q in kept_count.captured_queries if "COUNT(" in q["sql"] and "enterprises_enterprise" in q["sql"]]
+    assert len(kept_count) == len(first) and counted == []
