@@ -20,7 +20,7 @@ from typing import NamedTuple
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from accounts.models import StationLiaison, Unit, User
-from liaison import memo
+from liaison.memo import held
 
 LEADER = User.Role.LEADER
 COORDINATOR = User.Role.COORDINATOR
@@ -95,7 +95,7 @@ class Assigned(NamedTuple):
 
 def remembering_assignments():
     """Within this block (a request: see liaison.middleware) what each user is assigned is read at most once."""
-    return memo.held(_assigned_memo, {})
+    return held(_assigned_memo, {})
 
 
 def forget_assignments(**kwargs) -> None:

@@ -35,7 +35,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import timezone, translation
 
-from liaison import memo
+from liaison.memo import held
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "liaison:records-version"
@@ -52,7 +52,7 @@ def enabled() -> bool:
 
 def version_read_once():
     """Within this block (a request: see liaison.middleware) the records' version is read from the cache once."""
-    return memo.held(_request_version, {})
+    return held(_request_version, {})
 
 
 def version() -> int | None:

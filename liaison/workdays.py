@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from liaison import memo
+from liaison.memo import held
 
 
 @dataclass
@@ -32,7 +32,7 @@ _request_calendar: ContextVar[_CalendarRead | None] = ContextVar("request_calend
 
 def calendar_read_once():
     """Within this block (a request: see liaison.middleware) the office's calendar is read at most once."""
-    return memo.held(_request_calendar, _CalendarRead())
+    return held(_request_calendar, _CalendarRead())
 
 
 def forget_calendar_read(**kwargs) -> None:
