@@ -12,17 +12,19 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, View
 from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -70,10 +72,23 @@ class ScopedMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class KeptCountPaginator(Paginator):
+    """The table's paginator, with the rows' count kept until the records change (liaison.citywide): at city
+    scale the COUNT of an unfiltered list is most of its SQL."""
+
+    @cached_property
+    def count(self):
+        queryset = getattr(getattr(self.object_list, "data", None), "data", None)  # BoundRows → TableData → rows
+        if isinstance(queryset, QuerySet) and citywide.enabled():
+            return citywide.count(queryset)
+        return super().count
+
+
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """A sortable, paginated, filterable table; `?export=xlsx` downloads the filtered rows."""
 
     paginate_by = 25
+    paginator_class = KeptCountPaginator
     export_permission = None
     export_filename = "export"
     template_name_suffix = "_list"
@@ -116,14 +131,6 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             filename=f"{self.export_filename}-{stamp}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-
-    def get_table(self, **kwargs):
-        # SingleTableMixin.get_table, with the rows' count kept until the records change (liaison.citywide): at
-        # city scale the COUNT of an unfiltered list is most of its SQL.
-        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
-        if isinstance(table.data.data, QuerySet) and citywide.enabled():
-            table.data._length = citywide.count(table.data.data)
-        return RequestConfig(self.request, paginate=self.get_table_pagination(table)).configure(table)
 
     def paginate_queryset(self, queryset, page_size):
         # Only the table paginates (one COUNT): ListView's own paginator would count the same rows again.
