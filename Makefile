@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages bench browser-deps clean
+.PHONY: run test lint messages bench bench-growth browser-deps clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ BENCH_REQUESTS ?= 200
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison_bench
 bench: $(STAMP)
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_REQUESTS=$(BENCH_REQUESTS) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench
+
+# Ten times the data, measured in one run: a server per city, the requests taking turns (bench/growth.py).
+# Each city has a database of its own (liaison_bench_5000, liaison_bench_50000), built when missing.
+BENCH_SMALL ?= 5000
+BENCH_LARGE ?= 50000
+bench-growth: $(STAMP)
+	BENCH_SMALL=$(BENCH_SMALL) BENCH_LARGE=$(BENCH_LARGE) BENCH_REQUESTS=$(BENCH_REQUESTS) $(PY) -m bench growth
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,13 +1,14 @@
-"""`python -m bench` runs the benchmark; `python -m bench compare SMALL.json LARGE.json` compares two runs."""
+"""`python -m bench` runs the benchmark; `python -m bench compare SMALL.json LARGE.json` compares two runs;
+`python -m bench growth` serves two cities at once and measures how each page grows from one to the other."""
 
 import json
 import sys
 
 from bench import stats
-from bench.run import main
 
-if len(sys.argv) > 1 and sys.argv[1] == "compare":
-    small, large = (json.loads(open(path).read()) for path in sys.argv[2:4])
+
+def compare(small_path: str, large_path: str) -> int:
+    small, large = (json.loads(open(path).read()) for path in (small_path, large_path))
     rows = stats.compare_runs(small["results"], large["results"])
     columns = [
         ("page", "page"), ("role", "as"), ("queries_small", f"q @{small['fixtures']['enterprises']}"),
@@ -17,5 +18,18 @@ if len(sys.argv) > 1 and sys.argv[1] == "compare":
         ("sql_small_ms", "SQL small"), ("sql_large_ms", "SQL large"),
     ]
     print(stats.format_table(rows, columns))
-    sys.exit(0)
-sys.exit(main())
+    return 0
+
+
+# The growth run starts a process per city (multiprocessing's "spawn"), which imports this module again:
+# nothing may run on import.
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "compare":
+        sys.exit(compare(*sys.argv[2:4]))
+    if len(sys.argv) > 1 and sys.argv[1] == "growth":
+        from bench import growth
+
+        sys.exit(growth.main(sys.argv[2:]))
+    from bench.run import main
+
+    sys.exit(main())

@@ -211,7 +211,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, workers: int, log_path: Path):
+    def __init__(self, workers: int, log_path: Path, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
@@ -220,7 +220,7 @@ class Server:
                 sys.executable, "-m", "gunicorn", "liaison.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(workers), "--timeout", "600", "--log-level", "warning",
             ],
-            cwd=ROOT, env=os.environ.copy(), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env=env or os.environ.copy(), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
     def wait_ready(self, timeout=180.0) -> None:
@@ -415,6 +415,7 @@ class Side:
 
     url: str
     session_key: str
+    server: Server | None = None
     before: object = None  # called before each request (records_changed for a cold page)
     result: dict = field(default_factory=dict)
     durations: list = field(default_factory=list)
@@ -433,20 +434,25 @@ def prepare(url: str, user, before=None) -> Side:
     return side
 
 
-def sequential(server: Server, sides: list[Side], count: int) -> None:
-    """`count` requests to each side, taking turns, so that both see the same load on the machine."""
+def sequential(sides: list[Side], count: int) -> None:
+    """`count` requests to each side, taking turns, so that all see the same load on the machine.
+
+    Each side is served by its own `server` (the same one for a page and its admin page; one per city when
+    `bench.growth` compares two cities).
+    """
     sessions = [http_session(side.session_key) for side in sides]
-    cpu = WorkerCPU(server.worker_pids())
+    cpu = {id(side.server): WorkerCPU(side.server.worker_pids()) for side in sides}
     for side, session in zip(sides, sessions, strict=True):
         for _ in range(min(5, max(1, count // 10))):
-            timed_get(session, server.base + side.url)
+            timed_get(session, side.server.base + side.url)
     for _ in range(count):
         for side, session in zip(sides, sessions, strict=True):
             if side.before:
                 side.before()
-            before = cpu.total()
-            status, seconds, side.size = timed_get(session, server.base + side.url)
-            side.cpu.append(cpu.total() - before)
+            workers = cpu[id(side.server)]
+            before = workers.total()
+            status, seconds, side.size = timed_get(session, side.server.base + side.url)
+            side.cpu.append(workers.total() - before)
             side.durations.append(seconds)
             side.errors += status != 200
     for side in sides:
@@ -495,20 +501,22 @@ def measure_page(server: Server, page: Page, values: dict, accounts: dict, args)
         return {**result, "status": "not available", "note": f"{url} answers 404"}
     if status != 200:
         return {**result, "status": "error", "note": f"{url} answers {status}"}
+    own.server = server
     sides = [own]
     admin = None
     if page.admin:
         admin = prepare(fill(page.admin, values), accounts["admin"])
+        admin.server = server
         if admin.result["status_code"] == 200:
             sides.append(admin)
     clients = min(args.concurrency, count)
     with PeakMemory(server.worker_pids()) as memory:
         if admin is None:
-            sequential(server, sides, count)
+            sequential(sides, count)
         concurrent(server.base, own, clients, max(count, clients))
     own.result["peak_rss_mb"] = memory.peak_mb()
     if admin is not None:
-        sequential(server, sides, count)
+        sequential(sides, count)
         concurrent(server.base, admin, clients, max(count, clients))
         result["admin"] = admin.result
     result["page"] = own.result
@@ -546,14 +554,9 @@ def machine() -> dict:
     return info
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    configure_environment(args, out / "static")
-    sys.path.insert(0, str(ROOT))
-    started = time.monotonic()
-
+def build_city(args) -> tuple[dict, dict, float | None]:
+    """The city of `args.scale` enterprises in `args.database_url`, built unless it is there already, with its
+    static files: (fixture values, the accounts by role, seconds spent seeding or None when reused)."""
     size = None if args.fresh else city_size(args.database_url)
     if size != args.scale:
         print(f"Creating {urlsplit(args.database_url).path.lstrip('/')} for {args.scale} enterprises…", flush=True)
@@ -581,6 +584,18 @@ def main(argv=None) -> int:
     values = fixtures()
     accounts = users()
     connection.close()
+    return values, accounts, seed_seconds
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    configure_environment(args, out / "static")
+    sys.path.insert(0, str(ROOT))
+    started = time.monotonic()
+
+    values, accounts, seed_seconds = build_city(args)
 
     load_before = load()
     server = Server(args.workers, out / "gunicorn.log")

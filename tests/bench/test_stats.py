@@ -104,3 +104,47 @@ def test_server_side_cursor_is_explained_as_its_select():
     declared = 'DECLARE "_django_curs_1_sync_2" NO SCROLL CURSOR WITH HOLD FOR SELECT "a"."id" FROM "a"'
     assert SERVER_CURSOR.sub("", declared, count=1) == 'SELECT "a"."id" FROM "a"'
     assert SERVER_CURSOR.sub("", "SELECT 1", count=1) == "SELECT 1"
+
+
+def test_growth_row_gives_the_ratios_of_the_same_turns_and_the_verdict():
+    from bench.growth import growth_row
+    from bench.run import Side
+
+    page = PAGES[0]
+    small = Side(url="/", session_key="a", result={"p50_ms": 40.0, "p95_ms": 50.0, "cpu_ms": 30.0, "errors": 0})
+    large = Side(url="/", session_key="b", result={"p50_ms": 44.0, "p95_ms": 70.0, "cpu_ms": 33.0, "errors": 1})
+    row = growth_row(page, small, large)
+    assert (row["p50_growth"], row["growth"], row["cpu_growth"]) == (1.1, 1.4, 1.1)
+    assert row["note"] == "≤ 1.3 ×: MISSED"
+    assert row["errors"] == 1
+    large.result["p95_ms"] = 65.0
+    assert growth_row(page, small, large)["note"] == "≤ 1.3 ×: met"
+
+
+def test_growth_leaves_out_downloads_and_pages_recomputed_before_each_request():
+    from bench.growth import measured_pages
+
+    pages = measured_pages("")
+    assert pages and all(not p.download and not p.cold for p in pages)
+    assert {p.name for p in measured_pages("ledger")} == {"ledger, red items"}
+
+
+def test_growth_uses_a_database_per_scale_unless_told(monkeypatch):
+    from bench.growth import parse_args
+
+    for name in ("BENCH_SMALL", "BENCH_LARGE", "BENCH_SMALL_DATABASE_URL", "BENCH_LARGE_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    args = parse_args(["--cache-url", ""])
+    assert args.small_database_url.endswith("/liaison_bench_5000")
+    assert args.large_database_url.endswith("/liaison_bench_50000")
+    args = parse_args(["--small", "100", "--large-database-url", "postgres://h/other", "--cache-url", ""])
+    assert args.small_database_url.endswith("/liaison_bench_100")
+    assert args.large_database_url == "postgres://h/other"
+
+
+def test_the_command_runs_nothing_on_import():
+    # The growth run's processes import bench.__main__ again (multiprocessing "spawn").
+    import importlib
+
+    module = importlib.import_module("bench.__main__")
+    assert callable(module.compare)
