@@ -129,7 +129,10 @@ def test_the_office_is_reminded_of_plans_past_their_review_date(world):
     with time_machine.travel(timezone.now() - dt.timedelta(days=200), tick=False):
         PlanFactory(enterprise=world.enterprise_a, approved=True)
     call_command("send_reminders", stdout=open("/dev/null", "w"))
-    review = Notification.objects.filter(recipient=world.coordinator, kind=Notification.Kind.OTHER)
+    # On a Monday late in the year the office is also told that next year's holidays are unknown (not this test's).
+    review = Notification.objects.filter(recipient=world.coordinator, kind=Notification.Kind.OTHER).exclude(
+        key__endswith="calendar-uncovered"
+    )
     assert review.count() == 1
     assert reverse("enterprises:plan_overview") in review.get().url
 
