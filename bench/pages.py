@@ -54,6 +54,11 @@ PAGES: list[Page] = [
     # Pages of the other parts of issue 7's list: measured as soon as they answer.
     Page("ledger, red items", "/issues/?light=red&per_page=100", "office", "/admin/visits/issue/?status__exact=IN_PROGRESS",
          target_p95_ms=100),
+    Page("visit log (default page)", "/visits/", "officer", target_p95_ms=100),
+    Page("visit log", "/visits/?per_page=100", "office", "/admin/visits/visit/", target_p95_ms=100),
+    Page("plans", "/enterprises/plans/?per_page=100", "office", "/admin/enterprises/plan/", target_p95_ms=100),
+    Page("plan tasks (default page)", "/enterprises/tasks/", "officer", target_p95_ms=100),
+    Page("coverage report", "/reports/coverage/", "office", target_p95_ms=100),
     Page("leader dashboard", "/reports/", "leader", target_p95_ms=300),
     Page("leader dashboard, after a change", "/reports/", "leader", cold=True, max_requests=30),
     Page("scoreboard", "/supervision/scoreboard/", "leader", target_p95_ms=300),

@@ -3,7 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -287,10 +287,22 @@ class DossierPhotoView(ScopedMixin, View):
 
 
 def with_task_counts(queryset):
+    """Open and overdue tasks of each plan, counted per row shown.
+
+    Correlated subqueries rather than a join with GROUP BY: grouped, the database counts the tasks of every
+    plan in the city (16,000 plans, 75,000 tasks) before it can sort and keep a page of 25.
+    """
     today = timezone.localdate()
+    open_tasks = PlanTask.objects.filter(plan=OuterRef("pk"), done_at__isnull=True).order_by().values("plan")
+
+    def counted(tasks):
+        return Coalesce(Subquery(tasks.annotate(n=Count("*")).values("n")[:1], output_field=IntegerField()), 0)
+
     return queryset.annotate(
-        tasks_open=Count("tasks", filter=Q(tasks__done_at__isnull=True)),
-        tasks_overdue=Count("tasks", filter=Q(tasks__done_at__isnull=True, tasks__deadline__lt=today, status=Plan.Status.APPROVED)),
+        tasks_open=counted(open_tasks),
+        tasks_overdue=Case(
+            When(status=Plan.Status.APPROVED, then=counted(open_tasks.filter(deadline__lt=today))), default=Value(0)
+        ),
     )
 
 

@@ -385,13 +385,16 @@ def plans(user) -> QuerySet:
 
 def plan_tasks(user) -> QuerySet:
     """Tasks of the plans of the enterprises in scope, and the user's own tasks wherever they are."""
-    from enterprises.models import PlanTask
+    from enterprises.models import Plan, PlanTask
 
     if not is_programme_user(user):
         return PlanTask.objects.none()
     if sees_everything(user):
         return PlanTask.objects.all()
-    return PlanTask.objects.filter(Q(plan__enterprise__in=enterprises(user).values("pk")) | Q(owner_id=user.pk))
+    # The plans in scope as a subquery, not a join: joined, the OR with the owner makes the database join every
+    # task of the city to its plan before it filters (113 ms for an officer's first page at 50,000; now 17 ms).
+    plans_in_scope = Plan.objects.filter(enterprise__in=enterprises(user).values("pk")).values("pk")
+    return PlanTask.objects.filter(Q(plan__in=plans_in_scope) | Q(owner_id=user.pk))
 
 
 def attachments(user) -> QuerySet:

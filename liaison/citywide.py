@@ -146,15 +146,30 @@ def kept(name: str, key: tuple, compute: Callable, *, stale: bool = True):
     return value
 
 
+def _query_key(queryset) -> tuple[str, str]:
+    """The model and a digest of the query's own SQL and parameters (the filters, the order, the viewer's scope,
+    the day): what a kept count or page depends on besides the records."""
+    sql = repr(queryset.query.sql_with_params())
+    return queryset.model._meta.label_lower, hashlib.sha256(f"{queryset.db}:{sql}".encode()).hexdigest()
+
+
 def count(queryset) -> int:
     """queryset.count(), kept like the figures: the number of rows a list shows beside its page.
 
-    Kept under the query's own SQL and parameters (the filters, the viewer's scope, the day), and never served
-    from an earlier state of the records: the count must match the rows listed with it.
+    Kept under the query's own SQL and parameters, and never served from an earlier state of the records: the
+    count must match the rows listed with it.
     """
-    sql = repr(queryset.query.sql_with_params())
-    digest = hashlib.sha256(f"{queryset.db}:{sql}".encode()).hexdigest()
-    return kept("count", (queryset.model._meta.label_lower, digest), queryset.count, stale=False)
+    return kept("count", _query_key(queryset), queryset.count, stale=False)
+
+
+def page_keys(queryset, start: int, stop: int) -> list:
+    """The primary keys of rows start..stop of `queryset` in its order, kept like `count`.
+
+    For a list sorted by a figure computed for every row (visits in a period, for each enterprise of the city),
+    finding which rows make a page is the whole cost of the page; the rows themselves are then read by key.
+    """
+    keys = queryset.values_list("pk", flat=True)[start:stop]
+    return kept("page", _query_key(keys), lambda: list(keys), stale=False)
 
 
 def figures_as_of() -> dt.datetime | None:

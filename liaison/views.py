@@ -25,6 +25,7 @@ from django.views.generic import DetailView, View
 from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from django_tables2.rows import BoundRows
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -82,6 +83,26 @@ class KeptCountPaginator(Paginator):
         if isinstance(queryset, QuerySet) and citywide.enabled():
             return citywide.count(queryset)
         return super().count
+
+
+class KeptOrderPaginator(KeptCountPaginator):
+    """Also keeps which rows make each page (liaison.citywide.page_keys), for a list whose order is a figure
+    computed for every row of the city; the page's rows are then read by their keys."""
+
+    def page(self, number):
+        rows = self.object_list
+        queryset = getattr(getattr(rows, "data", None), "data", None)
+        if not (isinstance(queryset, QuerySet) and citywide.enabled()):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = citywide.page_keys(queryset, bottom, top)
+        found = queryset.order_by().in_bulk(keys)
+        records = [found[key] for key in keys if key in found]
+        return self._get_page(BoundRows(data=records, table=rows.table, pinned_data=rows.pinned_data), number, self)
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from enterprises.models import Enterprise
 from enterprises.views import with_community_officer
-from liaison.views import ObjectListView, ScopedMixin
+from liaison.views import KeptOrderPaginator, ObjectListView, ScopedMixin
 from reports import dashboard
 from reports.filters import CoverageFilter
 from reports.tables import CoverageTable
@@ -39,6 +39,8 @@ class CoverageListView(ObjectListView):
     filterset_class = CoverageFilter
     template_name = "reports/coverage_list.html"
     export_filename = _("coverage")
+    # Sorted by the visits of the period, counted for every enterprise of the city: each page's rows are kept.
+    paginator_class = KeptOrderPaginator
 
     def get_queryset(self):
         return with_community_officer(super().get_queryset())

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,13 @@ def light_badge(light):
     return format_html('<span class="badge badge-light-{}" data-light="{}">{}</span>', light, light, LIGHT_LABELS[light])
 
 
-class VisitTable(tables.Table):
+class VisitTable(WrittenRows, tables.Table):
+    """The visit log: rows and export written directly (liaison.tables), as a city records half a million visits."""
+
     visited_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True, verbose_name=_("Time of visit"))
+    # The enterprise's name leads to its file (the time of the visit leads to the visit).
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("Enterprise"),
-                               linkify=lambda record: record.get_absolute_url())
+                               linkify=lambda record: reverse("enterprises:enterprise_detail", args=[record.enterprise_id]))
     station = tables.Column(accessor="enterprise__station__name", verbose_name=_("Police station"))
     channel = tables.Column()
     author = tables.Column(accessor="author__name", verbose_name=_("Recorded by"))
@@ -34,6 +38,55 @@ class VisitTable(tables.Table):
                   "problem_count", "photo_count"]
         attrs = {"class": "table table-sm table-hover align-middle", "id": "visit-table"}
         order_by = ("-visited_at",)
+        template_name = TEMPLATE
+
+    SERVICES = ("letter_delivered", "commitment_signed", "legal_consultation", "security_guidance", "registration_service")
+
+    def _services(self):
+        """record → the services delivered, joined as on the visit's page (labels translated once per page)."""
+        named = [(name, str(Visit._meta.get_field(name).verbose_name)) for name in self.SERVICES]
+        return lambda r: "、".join(label for name, label in named if getattr(r, name)) or "—"
+
+    def cell_writers(self):
+        visit, enterprise = url_writer("visits:visit_detail"), url_writer("enterprises:enterprise_detail")
+        channels = labels(Visit.Channel.choices)
+        here = timezone.get_current_timezone()
+        services = self._services()
+
+        def count(n):
+            return str(n) if n is not None else "—"
+
+        return {
+            "visited_at": lambda r: f'<a href="{visit(r.pk)}">{r.visited_at.astimezone(here).strftime("%Y-%m-%d %H:%M")}</a>',
+            "enterprise": lambda r: f'<a href="{enterprise(r.enterprise_id)}">{esc(r.enterprise.name)}</a>',
+            "station": lambda r: esc(r.enterprise.station.name),
+            "channel": lambda r: channels.get(r.channel) or esc(r.channel),
+            "author": lambda r: esc(r.author.name or "—"),
+            "received_by": lambda r: esc(r.received_by or "—"),
+            "services_given": lambda r: esc(services(r)),
+            "problem_count": lambda r: count(r.problem_count),
+            "photo_count": lambda r: count(r.photo_count),
+        }
+
+    def value_writers(self):
+        channels = {value: str(label) for value, label in Visit.Channel.choices}
+        here = timezone.get_current_timezone()
+        return {
+            "visited_at": lambda r: r.visited_at.astimezone(here).strftime("%Y-%m-%d %H:%M"),
+            "enterprise": lambda r: r.enterprise.name,
+            "station": lambda r: r.enterprise.station.name,
+            "channel": lambda r: channels.get(r.channel, r.channel),
+            "author": lambda r: r.author.name or None,
+            # An empty value is an empty cell (None), as django-tables2 exports a column's default.
+            "received_by": lambda r: r.received_by or None,
+            "services_given": self._services(),
+            "problem_count": lambda r: r.problem_count,
+            "photo_count": lambda r: r.photo_count,
+        }
+
+    def value_visited_at(self, record):
+        # Offices read the export in local time, as on screen.
+        return timezone.localtime(record.visited_at).strftime("%Y-%m-%d %H:%M")
 
     def render_services_given(self, record):
         return "、".join(str(label) for _name, label in record.services) or "—"

@@ -45,9 +45,12 @@ class VisitListView(ObjectListView):
     def get_queryset(self):
         problems = Issue.objects.filter(visit=OuterRef("pk")).order_by().values("visit").annotate(n=Count("pk")).values("n")
         photos = VisitPhoto.objects.filter(visit=OuterRef("pk")).order_by().values("visit").annotate(n=Count("pk")).values("n")
+        # Of the related records the log and its export show only the names (as the ledger, below).
+        own = [field.attname for field in Visit._meta.concrete_fields]
         return (
             super().get_queryset()
             .select_related("enterprise__station", "author")
+            .only(*own, "enterprise__name", "enterprise__station__name", "author__name")
             .annotate(problem_count=Subquery(problems), photo_count=Subquery(photos))
         )
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import AuthEvent
+from enterprises.models import Enterprise
 from liaison import citywide
 from tests.factories import EnterpriseFactory, IssueFactory, VisitFactory
 from visits.models import Issue
@@ -258,3 +259,38 @@ def test_a_lists_count_is_kept_exact_for_its_filters_and_viewer(refreshes, world
         list_count(client, url)
     counted = [q["sql"] for q in kept_count.captured_queries if "COUNT(" in q["sql"] and "enterprises_enterprise" in q["sql"]]
     assert len(kept_count) == len(first) and counted == []
+
+
+def coverage_page(client, page=1):
+    response = client.get(reverse("reports:coverage"), {"per_page": 2, "page": page})
+    assert response.status_code == 200
+    return [(row.record.name, row.record.period_visits) for row in response.context["table"].paginated_rows]
+
+
+def test_a_lists_pages_are_kept_in_their_order_and_follow_every_change(kept, settings, world, client):
+    for name in ("丙厂", "丁厂", "戊厂"):
+        EnterpriseFactory(name=name, station=world.station_a)
+    VisitFactory(enterprise=world.enterprise_a, author=world.officer)
+    client.force_login(world.coordinator)
+
+    def pages():
+        return [coverage_page(client, page) for page in (1, 2, 3)]
+
+    settings.FIGURES_CACHE = False
+    computed = pages()
+    settings.FIGURES_CACHE = True
+    assert pages() == computed
+    assert computed[-1][-1] == (world.enterprise_a.name, 1)  # the fewest visits first
+    with CaptureQueriesContext(connection) as again:
+        assert pages() == computed
+    # Which rows make each page was kept: no query sorts by the visits any more; the rows are read by key.
+    ordering = [q["sql"] for q in again.captured_queries if "visits_visit" in q["sql"] and "ORDER BY" in q["sql"]]
+    assert ordering == []
+
+    first = computed[0][0][0]
+    VisitFactory(enterprise=Enterprise.objects.get(name=first), author=world.officer)
+    VisitFactory(enterprise=Enterprise.objects.get(name=first), author=world.officer)
+    kept_after = pages()
+    settings.FIGURES_CACHE = False
+    assert kept_after == pages()  # never the order of an earlier state of the records
+    assert kept_after[-1][-1] == (first, 2)

@@ -15,7 +15,7 @@ from enterprises.views import with_community_officer
 from tests.factories import EnterpriseFactory
 from tests.visits.factories import S, make_issue
 from visits import services
-from visits.models import Issue, IssueUpdate
+from visits.models import Issue, IssueUpdate, Visit
 from visits.tables import IssueExportTable, IssueTable
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,101 @@ def test_ledger_export_values_are_django_tables2s_and_every_row_is_streamed(worl
     fast = list(table.as_values())
     assert fast == list(Table.as_values(table))
     assert len(fast) == Issue.objects.count() + 1
+
+
+
+@pytest.fixture
+def tricky_visits(world):
+    """Visits whose cells differ: escaped names, services or none, problems and photos or none, a name left blank."""
+    from tests.factories import IssueFactory, UserFactory, VisitFactory
+    from tests.visits.factories import make_visit_photo
+
+    VisitFactory(enterprise=world.enterprise_a, author=world.officer, received_by="")
+    busy = VisitFactory(
+        enterprise=EnterpriseFactory(name="乙<厂> & 仓", station=world.station_b), author=UserFactory(name=""),
+        received_by="王<经理>", channel=Visit.Channel.PHONE, letter_delivered=True, security_guidance=True,
+        visited_at=timezone.now() - dt.timedelta(days=3, hours=5),
+    )
+    IssueFactory(visit=busy, enterprise=busy.enterprise)
+    IssueFactory(visit=busy, enterprise=busy.enterprise)
+    make_visit_photo(busy)
+
+
+
+def visit_log(user):
+    """The visit log's own queryset (names, counts of problems and photos), as the list view builds it."""
+    from visits.views import VisitListView
+
+    view = VisitListView()
+    view.request = RequestFactory().get("/visits/")
+    view.request.user = user
+    return view.get_queryset()
+
+
+def test_visit_rows_are_django_tables2s_cells(world, tricky_visits):
+    from visits.tables import VisitTable
+
+    written = assert_rows_equal(VisitTable(visit_log(world.coordinator)), "/visits/")
+    assert "乙&lt;厂&gt; &amp; 仓" in written and "王&lt;经理&gt;" in written
+    assert "、" in written  # two services delivered on one visit
+    assert_rows_equal(VisitTable(visit_log(world.coordinator)), "/visits/?sort=enterprise")
+
+
+def test_visit_export_values_are_django_tables2s(world, tricky_visits):
+    from visits.tables import VisitTable
+
+    table = VisitTable(visit_log(world.coordinator))
+    fast = list(table.as_values())
+    assert fast == list(Table.as_values(table))
+    assert len(fast) == Visit.objects.count() + 1
+
+
+@pytest.fixture
+def tricky_plans(world):
+    """Plans and tasks whose cells differ: draft, approved and past review, closed; done, overdue, open tasks."""
+    from tests.plans.factories import PlanFactory, PlanTaskFactory
+
+    today = timezone.localdate()
+    draft = PlanFactory(enterprise=world.enterprise_a, title="<草案> & 计划")
+    late = PlanFactory(enterprise=EnterpriseFactory(name="丙<厂>", station=world.station_b), approved=True,
+                       review_on=today - dt.timedelta(days=3))
+    closed = PlanFactory(enterprise=world.enterprise_b, closed=True)
+    PlanTaskFactory(plan=draft, title="起草<任务>", owner=world.officer, deadline=today + dt.timedelta(days=5))
+    PlanTaskFactory(plan=late, title="逾期", owner=world.officer, starts_on=today - dt.timedelta(days=9),
+                    deadline=today - dt.timedelta(days=2))
+    PlanTaskFactory(plan=late, title="进行中", owner=world.team, deadline=today + dt.timedelta(days=2))
+    PlanTaskFactory(plan=late, title="已完成", owner=world.officer, starts_on=today - dt.timedelta(days=9),
+                    deadline=today - dt.timedelta(days=1),
+                    done_at=timezone.now(), done_by=world.officer)
+    PlanTaskFactory(plan=closed, title="关闭计划的任务", owner=world.officer, deadline=today + dt.timedelta(days=1))
+
+
+def test_plan_rows_are_django_tables2s_cells(world, tricky_plans):
+    from enterprises.models import Plan
+    from enterprises.tables import PlanTable
+    from enterprises.views import with_task_counts
+
+    plans = with_task_counts(Plan.objects.select_related("enterprise__station"))
+    written = assert_rows_equal(PlanTable(plans), "/enterprises/plans/")
+    assert "&lt;草案&gt; &amp; 计划" in written and "text-danger" in written  # escaped; review date passed
+    assert_rows_equal(PlanTable(plans), "/enterprises/plans/?sort=-tasks_open")
+
+
+def test_plan_task_counts_are_per_plan_and_overdue_only_when_approved(world, tricky_plans):
+    from enterprises.models import Plan
+    from enterprises.views import with_task_counts
+
+    counts = {p.title: (p.tasks_open, p.tasks_overdue) for p in with_task_counts(Plan.objects.all())}
+    assert counts["<草案> & 计划"] == (1, 0)
+    assert [value for title, value in counts.items() if title.startswith("护航计划")] in ([(2, 1), (1, 0)], [(1, 0), (2, 1)])
+
+
+def test_plan_task_rows_are_django_tables2s_cells(world, tricky_plans):
+    from enterprises.models import PlanTask
+    from enterprises.tables import PlanTaskTable
+
+    tasks = PlanTask.objects.select_related("plan__enterprise", "owner")
+    written = assert_rows_equal(PlanTaskTable(tasks), "/enterprises/tasks/")
+    for style in ("success", "danger", "primary", "secondary"):
+        assert f"text-bg-{style}" in written
+    assert "起草&lt;任务&gt;" in written
