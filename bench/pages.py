@@ -59,6 +59,7 @@ PAGES: list[Page] = [
     Page("plans", "/enterprises/plans/?per_page=100", "office", "/admin/enterprises/plan/", target_p95_ms=100),
     Page("plan tasks (default page)", "/enterprises/tasks/", "officer", target_p95_ms=100),
     Page("coverage report", "/reports/coverage/", "office", target_p95_ms=100),
+    Page("coverage report, after a change", "/reports/coverage/", "office", cold=True, max_requests=30),
     Page("leader dashboard", "/reports/", "leader", target_p95_ms=300),
     Page("leader dashboard, after a change", "/reports/", "leader", cold=True, max_requests=30),
     Page("scoreboard", "/supervision/scoreboard/", "leader", target_p95_ms=300),

@@ -202,3 +202,14 @@ def test_plan_task_rows_are_django_tables2s_cells(world, tricky_plans):
     for style in ("success", "danger", "primary", "secondary"):
         assert f"text-bg-{style}" in written
     assert "起草&lt;任务&gt;" in written
+
+
+def test_coverage_rows_are_django_tables2s_cells(world, tricky_visits):
+    from reports.filters import CoverageFilter
+    from reports.tables import CoverageTable
+
+    EnterpriseFactory(name="丁<重点>", station=world.station_a, is_key=True)
+    rows = CoverageFilter({}, queryset=with_community_officer(Enterprise.objects.select_related("station"))).qs
+    written = assert_rows_equal(CoverageTable(rows), "/reports/coverage/")
+    assert "丁&lt;重点&gt;" in written and "★" in written
+    assert_rows_equal(CoverageTable(rows), "/reports/coverage/?sort=-last_visit_at")
