@@ -2,8 +2,8 @@
 
 django-tables2 renders every cell through signature introspection and a template (about 1.7 ms a row: 170 ms
 for a page of 100, several times the Django admin), and its `as_values()` loads every row of an export into
-memory. A table that can be long (the enterprise list, the ledger) mixes in `WrittenRows` and says how each
-column is written:
+memory. A table that can be long (the enterprise list, the ledger, the visit log, plans and their tasks, the
+coverage report) mixes in `WrittenRows` and says how each column is written:
 
 - `cell_writers()`: column name → function(record) giving the cell's HTML (escaped by the writer);
 - `value_writers()`: column name → function(record) giving the export value.

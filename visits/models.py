@@ -60,11 +60,13 @@ class Visit(TrackedModel):
                 {"people_served": _("People served are counted for on-site residence or ID registration: tick it.")}
             )
 
+    # The services a visit can deliver (boolean fields), in the order pages and exports list them.
+    SERVICE_FIELDS = ("letter_delivered", "commitment_signed", "legal_consultation", "security_guidance", "registration_service")
+
     @property
     def services(self):
         """The services delivered on this visit, as (field name, label) for display and export."""
-        names = ["letter_delivered", "commitment_signed", "legal_consultation", "security_guidance", "registration_service"]
-        return [(name, self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+        return [(name, self._meta.get_field(name).verbose_name) for name in self.SERVICE_FIELDS if getattr(self, name)]
 
     @property
     def correctable_until(self):

@@ -40,11 +40,9 @@ class VisitTable(WrittenRows, tables.Table):
         order_by = ("-visited_at",)
         template_name = TEMPLATE
 
-    SERVICES = ("letter_delivered", "commitment_signed", "legal_consultation", "security_guidance", "registration_service")
-
     def _services(self):
         """record → the services delivered, joined as on the visit's page (labels translated once per page)."""
-        named = [(name, str(Visit._meta.get_field(name).verbose_name)) for name in self.SERVICES]
+        named = [(name, str(Visit._meta.get_field(name).verbose_name)) for name in Visit.SERVICE_FIELDS]
         return lambda r: "、".join(label for name, label in named if getattr(r, name)) or "—"
 
     def cell_writers(self):
